@@ -1,0 +1,58 @@
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import ALL_ROLES, APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER
+from agencies.enums import EntityType, MemberRole
+from agencies.models import Organisation, OrganisationMembership
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - demo accounts for `make run` only
+
+DEMO_USERS = [
+    ("applicant@demo.hkqf.local", "Demo Applicant", None, False),
+    ("officer@demo.hkqf.local", "Demo Case Officer", CASE_OFFICER, True),
+    ("reviewer@demo.hkqf.local", "Demo Reviewer One", REVIEWER, False),
+    ("reviewer2@demo.hkqf.local", "Demo Reviewer Two", REVIEWER, False),
+    ("approver@demo.hkqf.local", "Demo Approver", APPROVER, True),
+    ("registrar@demo.hkqf.local", "Demo Register Administrator", REGISTER_ADMIN, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create one demo account per role (for local use only) and print them."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        from allauth.account.models import EmailAddress
+
+        for name in ALL_ROLES:
+            Group.objects.get_or_create(name=name)
+        org, _ = Organisation.objects.get_or_create(
+            registration_number="DEMO-0001",
+            defaults={
+                "name": "Demo Training Institute",
+                "name_en": "Demo Training Institute",
+                "name_zh_hant": "示範培訓學院",
+                "name_zh_hans": "示范培训学院",
+                "entity_type": EntityType.EDUCATION,
+                "is_charity": True,
+                "charity_file_number": "91/00001",
+                "phone": "(852) 2000-0000",
+            },
+        )
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        for email, full_name, role, staff in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=DEMO_PASSWORD, full_name=full_name, is_staff=staff
+                )
+            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+            else:
+                OrganisationMembership.objects.get_or_create(
+                    organisation=org, user=user, defaults={"role": MemberRole.OWNER}
+                )
+            self.stdout.write(f"  {role or 'applicant':<16} {email}")

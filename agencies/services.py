@@ -1,0 +1,162 @@
+"""Writes to organisations and appointments. Every change is audited and refreshes the register."""
+
+from datetime import date
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from qfapp.exceptions import RuleViolation
+
+from .enums import RegisterEventKind, TermKind
+from .models import Appointment, AppointmentTerm, Industry, Organisation, RegisterEvent, Scheme
+
+REGISTER_VERSION_KEY = "register:version"
+
+
+def register_changed() -> None:
+    """Invalidate every cached register response (they key on this version) once the change commits."""
+
+    def bump():
+        try:
+            cache.incr(REGISTER_VERSION_KEY)
+        except ValueError:
+            cache.set(REGISTER_VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+    transaction.on_commit(bump)
+
+
+def register_version() -> int:
+    version = cache.get(REGISTER_VERSION_KEY)
+    if version is None:
+        version = int(timezone.now().timestamp() * 1000)
+        cache.add(REGISTER_VERSION_KEY, version, None)
+    return version
+
+
+def term_overlaps(*, agency_id: int, industry_id: int | None, start: date, end: date, exclude_pk=None) -> bool:
+    """Whether the agency already holds a term for this industry that overlaps [start, end]."""
+    qs = AppointmentTerm.objects.filter(agency_id=agency_id, industry_id=industry_id, start__lte=end, end__gte=start)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def _check_term(*, appointment: Appointment, start: date, end: date) -> None:
+    if end < start:
+        raise RuleViolation(_("The term cannot end before it starts."))
+    if term_overlaps(agency_id=appointment.agency_id, industry_id=appointment.industry_id, start=start, end=end):
+        raise RuleViolation(_("This agency already holds a term for this industry that overlaps these dates."))
+
+
+def appointment_refresh_dates(*, appointment: Appointment) -> None:
+    """Copy the first start and the latest end of the terms onto the appointment (for SQL sorting)."""
+    agg = appointment.terms.aggregate(first=Min("start"), last=Max("end"))
+    Appointment.objects.filter(pk=appointment.pk).update(first_start=agg["first"], current_end=agg["last"])
+    appointment.first_start, appointment.current_end = agg["first"], agg["last"]
+    register_changed()
+
+
+def _insert_term(*, appointment: Appointment, **fields) -> AppointmentTerm:
+    try:
+        with transaction.atomic():
+            return AppointmentTerm.objects.create(appointment=appointment, **fields)
+    except IntegrityError as exc:
+        # The database's exclusion constraint caught a concurrent overlapping term.
+        raise RuleViolation(_("This agency already holds a term for this industry that overlaps these dates.")) from exc
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    agency: Organisation,
+    scheme: Scheme,
+    industry: Industry | None,
+    start: date,
+    end: date,
+    actor=None,
+    enquiry_phone: str = "",
+    conditions: str = "",
+    collaborators=(),
+    publish: bool = False,
+    decided_on: date | None = None,
+    note: str = "",
+) -> Appointment:
+    """Appoint an agency with a first term. Raises RuleViolation for a bad or overlapping term."""
+    appointment = Appointment(
+        agency=agency, scheme=scheme, industry=industry, enquiry_phone=enquiry_phone, conditions=conditions
+    )
+    _check_term(appointment=appointment, start=start, end=end)
+    appointment.save()
+    appointment.collaborators.set(collaborators)
+    _insert_term(
+        appointment=appointment,
+        kind=TermKind.FIRST,
+        start=start,
+        end=end,
+        decided_on=decided_on,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+    )
+    appointment_refresh_dates(appointment=appointment)
+    audit_record(
+        action="agencies.appointment.created",
+        obj=appointment,
+        actor=actor,
+        data={"start": start.isoformat(), "end": end.isoformat()},
+    )
+    if publish:
+        appointment_publish(appointment=appointment, actor=actor)
+    return appointment
+
+
+@transaction.atomic
+def appointment_reappoint(
+    *, appointment: Appointment, start: date, end: date, actor=None, decided_on: date | None = None, note: str = ""
+) -> AppointmentTerm:
+    """Add a re-appointment term; the law requires it to be made on or before the current term's end."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.cancelled_on:
+        raise RuleViolation(_("A cancelled appointment cannot be renewed."))
+    decided = decided_on or timezone.localdate()
+    if appointment.current_end and decided > appointment.current_end:
+        raise RuleViolation(_("A re-appointment must be made on or before the end of the current term."))
+    _check_term(appointment=appointment, start=start, end=end)
+    term = _insert_term(
+        appointment=appointment,
+        kind=TermKind.REAPPOINTMENT,
+        start=start,
+        end=end,
+        decided_on=decided,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+    )
+    appointment_refresh_dates(appointment=appointment)
+    audit_record(
+        action="agencies.appointment.reappointed",
+        obj=appointment,
+        actor=actor,
+        data={"start": start.isoformat(), "end": end.isoformat()},
+    )
+    if appointment.is_published:
+        RegisterEvent.objects.create(
+            appointment=appointment, kind=RegisterEventKind.REAPPOINTED, occurred_at=timezone.now()
+        )
+    return term
+
+
+@transaction.atomic
+def appointment_publish(*, appointment: Appointment, actor=None) -> Appointment:
+    """Show the appointment on the public register."""
+    if appointment.is_published:
+        return appointment
+    appointment.is_published = True
+    appointment.published_at = timezone.now()
+    appointment.save(update_fields=["is_published", "published_at", "updated_at"])
+    RegisterEvent.objects.create(appointment=appointment, kind=RegisterEventKind.PUBLISHED, occurred_at=timezone.now())
+    audit_record(action="agencies.appointment.published", obj=appointment, actor=actor)
+    register_changed()
+    return appointment

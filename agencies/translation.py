@@ -1,0 +1,38 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Appointment, CriteriaSet, Criterion, Industry, Organisation, RecognisedQualification, Scheme
+
+
+@register(Industry)
+class IndustryTR(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Scheme)
+class SchemeTR(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(CriteriaSet)
+class CriteriaSetTR(TranslationOptions):
+    fields = ("title",)
+
+
+@register(Criterion)
+class CriterionTR(TranslationOptions):
+    fields = ("title", "guidance")
+
+
+@register(Organisation)
+class OrganisationTR(TranslationOptions):
+    fields = ("name", "address")
+
+
+@register(Appointment)
+class AppointmentTR(TranslationOptions):
+    fields = ("conditions",)
+
+
+@register(RecognisedQualification)
+class RecognisedQualificationTR(TranslationOptions):
+    fields = ("title",)

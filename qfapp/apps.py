@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QfappConfig(AppConfig):
+    name = "qfapp"
+    verbose_name = "HKQF"

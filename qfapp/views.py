@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import health_report
+
+# Each app contributes a section to the signed-in user's dashboard: a callable taking the
+# request and returning (template name, context) or None when it has nothing for this user.
+DASHBOARD_SECTIONS = [
+    "applications.views.dashboard_section",
+    "reviews.views.dashboard_section",
+    "notifications.views.dashboard_section",
+]
+
+
+@require_GET
+def home(request):
+    return render(request, "home.html", {"public_page": True})
+
+
+@login_required
+def dashboard(request):
+    sections = []
+    for path in DASHBOARD_SECTIONS:
+        section = import_string(path)(request)
+        if section:
+            sections.append(section)
+    return render(request, "dashboard.html", {"sections": sections})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report, status = health_report()
+    return JsonResponse(report, status=status)

@@ -1,0 +1,1 @@
+# Review assignments, scores, moderation, determinations and decisions live here.

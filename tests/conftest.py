@@ -1,0 +1,90 @@
+"""Personas and shared fixtures. Every permission test asks as the other user too."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER
+from agencies.enums import MemberRole
+from agencies.seeding import load_reference
+
+from . import factories
+
+
+@pytest.fixture
+def reference(db):
+    """Schemes and the RPL and PQ criteria sets, as loaded in production."""
+    load_reference()
+
+
+@pytest.fixture
+def rpl_scheme(reference):
+    from agencies.models import Scheme
+
+    return Scheme.objects.get(code="rpl")
+
+
+@pytest.fixture
+def pq_scheme(reference):
+    from agencies.models import Scheme
+
+    return Scheme.objects.get(code="pq")
+
+
+def _with_role(user, role):
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def organisation(db):
+    return factories.OrganisationFactory()
+
+
+@pytest.fixture
+def other_organisation(db):
+    return factories.OrganisationFactory()
+
+
+@pytest.fixture
+def applicant(organisation):
+    user = factories.UserFactory(full_name="Applicant One")
+    factories.MembershipFactory(organisation=organisation, user=user, role=MemberRole.OWNER)
+    return user
+
+
+@pytest.fixture
+def other_applicant(other_organisation):
+    user = factories.UserFactory(full_name="Other Applicant")
+    factories.MembershipFactory(organisation=other_organisation, user=user, role=MemberRole.OWNER)
+    return user
+
+
+@pytest.fixture
+def case_officer(db):
+    return _with_role(factories.UserFactory(full_name="Case Officer", is_staff=True), CASE_OFFICER)
+
+
+@pytest.fixture
+def reviewer(db):
+    return _with_role(factories.UserFactory(full_name="Reviewer One"), REVIEWER)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return _with_role(factories.UserFactory(full_name="Reviewer Two"), REVIEWER)
+
+
+@pytest.fixture
+def conflicted_reviewer(organisation):
+    user = factories.UserFactory(full_name="Conflicted Reviewer", affiliations=organisation.name_en)
+    return _with_role(user, REVIEWER)
+
+
+@pytest.fixture
+def approver(db):
+    return _with_role(factories.UserFactory(full_name="Approver", is_staff=True), APPROVER)
+
+
+@pytest.fixture
+def register_admin(db):
+    return _with_role(factories.UserFactory(full_name="Register Admin", is_staff=True), REGISTER_ADMIN)
