@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("register/", include("agencies.urls_open")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -13,5 +14,9 @@ urlpatterns += i18n_patterns(
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("register/", include("agencies.urls")),
+    path("applications/", include("applications.urls")),
+    path("review/", include("reviews.urls")),
+    path("messages/", include("notifications.urls")),
     prefix_default_language=True,
 )

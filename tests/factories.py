@@ -58,3 +58,46 @@ class IndustryFactory(DjangoModelFactory):
     name_en = factory.SelfAttribute("name")
     name_zh_hant = factory.Sequence(lambda n: f"行業{n}")
     name_zh_hans = factory.Sequence(lambda n: f"行业{n}")
+
+
+def criteria_set_for(scheme_code: str = "rpl"):
+    """The active criteria set of a scheme (load the reference data first: the `reference` fixture)."""
+    from agencies.models import CriteriaSet
+
+    return CriteriaSet.objects.filter(scheme__code=scheme_code, is_active=True).order_by("-version").first()
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """An RPL application for a new industry. Pass state="submitted" etc. to start elsewhere.
+
+    Needs the reference data (the `reference` fixture). With evidence=True every criterion gets a
+    narrative.
+    """
+
+    class Meta:
+        model = "applications.Application"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    scheme = factory.LazyFunction(lambda: criteria_set_for("rpl").scheme)
+    criteria_set = factory.LazyAttribute(lambda o: criteria_set_for(o.scheme.code))
+    industry = factory.SubFactory(IndustryFactory)
+    fee_policy = "HK$1,200 per assessment, reviewed yearly to recover costs only."
+    created_by = factory.SubFactory(UserFactory)
+    reference = factory.LazyAttribute(
+        lambda o: (
+            None
+            if o.state == "draft"
+            else f"{o.scheme.code.upper()}-2026-{factory.random.randgen.randint(1, 999999):06d}"
+        )
+    )
+    state = "draft"
+
+    @factory.post_generation
+    def evidence(obj, create, extracted, **kwargs):
+        if create and extracted:
+            from applications.models import Evidence
+
+            for criterion in obj.criteria_set.criteria.all():
+                Evidence.objects.create(
+                    application=obj, criterion=criterion, narrative=f"Evidence for {criterion.code}."
+                )
