@@ -83,12 +83,8 @@ class ApplicationFactory(DjangoModelFactory):
     industry = factory.SubFactory(IndustryFactory)
     fee_policy = "HK$1,200 per assessment, reviewed yearly to recover costs only."
     created_by = factory.SubFactory(UserFactory)
-    reference = factory.LazyAttribute(
-        lambda o: (
-            None
-            if o.state == "draft"
-            else f"{o.scheme.code.upper()}-2026-{factory.random.randgen.randint(1, 999999):06d}"
-        )
+    reference = factory.LazyAttributeSequence(
+        lambda o, n: None if o.state == "draft" else f"{o.scheme.code.upper()}-2026-{n + 9000:04d}"
     )
     state = "draft"
 
