@@ -96,3 +96,17 @@ def login(page, live_server, user, password: str = "correct-horse-battery", lang
     page.fill("input[name=password]", password)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state("networkidle")
+
+
+def login_as(page, live_server, user) -> None:
+    """Start a signed-in browser session for `user` without the login form (and without the
+    second factor): for tests whose subject is not signing in itself."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
