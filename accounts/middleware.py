@@ -16,7 +16,9 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        # Without a session cookie there is no session to limit; not touching request.user keeps
+        # anonymous public pages free of "Vary: Cookie" (and so cacheable).
+        user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last = request.session.get(self.KEY, now)

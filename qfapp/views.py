@@ -3,7 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from .health import health_report
 
@@ -16,7 +16,7 @@ DASHBOARD_SECTIONS = [
 ]
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html", {"public_page": True})
 

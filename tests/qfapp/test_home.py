@@ -28,3 +28,10 @@ def test_root_redirects_by_accept_language(client, db, accept, target):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 302
     assert response["Location"] == target
+
+
+def test_home_is_cacheable_for_anonymous_visitors(client, db):
+    response = client.get("/en/")
+    assert "Cookie" not in response.get("Vary", "")
+    assert "sessionid" not in response.cookies
+    assert client.head("/en/").status_code == 200
