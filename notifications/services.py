@@ -271,7 +271,7 @@ def user_set_delivery(*, user, delivery: str, actor) -> None:
         raise ValueError(delivery)
     if user.pk != actor.pk:
         raise PermissionError("not the user")
-    type(user).objects.filter(pk=user.pk).update(notification_delivery=delivery)
+    get_user_model().objects.filter(pk=user.pk).update(notification_delivery=delivery)
     user.notification_delivery = delivery
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from accounts.roles import REGISTER_ADMIN
 from notifications import services
@@ -16,10 +17,13 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _fresh_broker_state():
+def _fresh_state():
+    """English to start with (a request in another language leaves it active) and a fresh broker."""
+    translation.activate("en")
     services.broker_reset_pause()
     yield
     services.broker_reset_pause()
+    translation.deactivate()
 
 
 @contextlib.contextmanager
