@@ -265,14 +265,22 @@ def messages_mark_all_read(*, actor) -> int:
     return Message.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
+@transaction.atomic
 def user_set_delivery(*, user, delivery: str, actor) -> None:
-    """Choose immediate e-mail or the daily digest for the digestible events."""
+    """Choose immediate e-mail or the daily digest for the digestible events (one's own only)."""
+    from audit.services import audit_record
+
     if delivery not in user.Delivery.values:
         raise ValueError(delivery)
     if user.pk != actor.pk:
         raise PermissionError("not the user")
+    previous = user.notification_delivery
     get_user_model().objects.filter(pk=user.pk).update(notification_delivery=delivery)
     user.notification_delivery = delivery
+    if previous != delivery:
+        audit_record(
+            action="notifications.delivery.changed", obj=user, actor=actor, from_state=previous, to_state=delivery
+        )
 
 
 # --- The daily digest ------------------------------------------------------------------------
@@ -391,6 +399,8 @@ def term_expiry_remind(*, today: date | None = None) -> int:
     are due at once (a skipped run, or a short term) one reminder goes out and all are marked.
     Only published, not cancelled appointments. Returns the number of reminders written.
     """
+    from audit.services import audit_record
+
     today = today or timezone.localdate()
     leads = sorted({int(lead) for lead in settings.TERM_EXPIRY_LEAD_MONTHS if int(lead) > 0}, reverse=True)
     if not leads:
@@ -421,6 +431,11 @@ def term_expiry_remind(*, today: date | None = None) -> int:
                 context={**_term_context(appointment), "lead_months": min(marked)},
                 key=f"{appointment.pk}:{end.isoformat()}:{min(marked)}",
             )
+            audit_record(
+                action="notifications.term.expiry_reminded",
+                obj=appointment,
+                data={"term_end": end.isoformat(), "lead_months": min(marked), "marked": marked},
+            )
             count += 1
     return count
 
@@ -432,6 +447,7 @@ def terms_ended_notify(*, today: date | None = None) -> int:
     are refreshed. Returns the number of notices written.
     """
     from agencies.services import register_changed
+    from audit.services import audit_record
 
     today = today or timezone.localdate()
     candidates = list(
@@ -457,6 +473,9 @@ def terms_ended_notify(*, today: date | None = None) -> int:
                 recipients=_term_recipients(appointment),
                 context=_term_context(appointment),
                 key=f"{appointment.pk}:{end.isoformat()}",
+            )
+            audit_record(
+                action="notifications.term.ended_notified", obj=appointment, data={"term_end": end.isoformat()}
             )
             count += 1
     if count:

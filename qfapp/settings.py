@@ -177,7 +177,8 @@ from celery.schedules import crontab  # noqa: E402
 
 # The schedule (times in CELERY_TIMEZONE). Every job is safe to run twice or late.
 CELERY_BEAT_SCHEDULE = {
-    "outbox-retry": {"task": "notifications.retry_pending", "schedule": 60.0},
+    # A retry not started within the minute is dropped: the next one does the same work.
+    "outbox-retry": {"task": "notifications.retry_pending", "schedule": 60.0, "options": {"expires": 55}},
     "terms-ended": {"task": "notifications.terms_ended", "schedule": crontab(hour=0, minute=5)},
     "term-expiry-reminders": {"task": "notifications.term_expiry_reminders", "schedule": crontab(hour=0, minute=15)},
     "nightly-digest": {"task": "notifications.send_digests", "schedule": crontab(hour=6, minute=30)},

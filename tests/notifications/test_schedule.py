@@ -9,6 +9,7 @@ from celery.schedules import crontab
 from django.conf import settings
 
 from agencies.services import appointment_reappoint, register_version
+from audit.models import AuditEntry
 from notifications import events, tasks
 from notifications.models import Message, TermNotice
 from notifications.services import add_months
@@ -69,6 +70,7 @@ def test_each_lead_time_reminds_once(appointment, applicant, register_admin, rev
         assert run_reminders() == 0
     assert sorted(TermNotice.objects.values_list("lead_months", flat=True)) == [3, 6, 12]
     assert Message.objects.filter(event=events.TERM_EXPIRING).count() == 6
+    assert AuditEntry.objects.filter(action="notifications.term.expiry_reminded").count() == 3
 
 
 def test_skipped_days_send_late_not_never(appointment, applicant):
@@ -143,6 +145,7 @@ def test_term_ended_notified_once_and_register_refreshed(
     with at(date(2027, 7, 2)):
         assert run_ended() == 0
     assert TermNotice.objects.filter(lead_months=TermNotice.ENDED).count() == 1
+    assert AuditEntry.objects.filter(action="notifications.term.ended_notified").count() == 1
 
 
 def test_term_ended_sent_late_after_skipped_days_but_not_for_old_terms(make_appointment, organisation, applicant):
@@ -155,7 +158,11 @@ def test_term_ended_sent_late_after_skipped_days_but_not_for_old_terms(make_appo
 
 def test_beat_schedule():
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["outbox-retry"] == {"task": "notifications.retry_pending", "schedule": 60.0}
+    assert schedule["outbox-retry"] == {
+        "task": "notifications.retry_pending",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    }
     assert schedule["review-reminders"] == {"task": "reviews.send_review_reminders", "schedule": crontab(minute=0)}
     assert schedule["nightly-digest"]["task"] == "notifications.send_digests"
     assert schedule["term-expiry-reminders"]["task"] == "notifications.term_expiry_reminders"

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from notifications import events
 from notifications.models import Message
 from notifications.services import notify
@@ -137,6 +138,8 @@ def test_preferences_switch_to_digest(client, applicant, other_applicant):
     other_applicant.refresh_from_db()
     assert applicant.notification_delivery == "digest"
     assert other_applicant.notification_delivery == "immediate"
+    entry = AuditEntry.objects.get(action="notifications.delivery.changed")
+    assert (entry.actor, entry.from_state, entry.to_state) == (applicant, "immediate", "digest")
     digest = _message(applicant, 5, events.REVIEW_SUBMITTED)
     urgent = _message(applicant, 6, events.INFORMATION_REQUESTED)
     assert digest.state == Message.State.DIGEST
