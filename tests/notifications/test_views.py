@@ -153,3 +153,17 @@ def test_preferences_bad_input_is_explained(client, applicant):
     assert "請選擇其中一個選項。" in response.content.decode()
     applicant.refresh_from_db()
     assert applicant.notification_delivery == "immediate"
+
+
+def test_unread_count_is_one_query_per_page(client, applicant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(4):
+        _message(applicant, n)
+    client.force_login(applicant)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("dashboard")).content.decode()
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "notifications_message" in q["sql"]]
+    assert len(counts) == 1
+    assert html.count('rounded-pill">4<') == 2  # the navigation and the dashboard section
