@@ -3,9 +3,12 @@
 import contextlib
 import socket
 import threading
+import time
+from collections import Counter
 from datetime import date
 
 import pytest
+from celery.signals import task_postrun
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import translation
@@ -104,3 +107,26 @@ def make_appointment(rpl_scheme):
         )
 
     return make
+
+
+def wait_for(condition, seconds: float = 30.0) -> bool:
+    """Poll until the worker has done its part (the outcome is asserted, never the time taken)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def finished():
+    """How many times each task has finished in the embedded worker."""
+    done: Counter = Counter()
+
+    def count(sender=None, task=None, **kwargs):
+        done[task.name] += 1
+
+    task_postrun.connect(count, weak=False)
+    yield done
+    task_postrun.disconnect(count)

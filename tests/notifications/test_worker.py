@@ -1,11 +1,9 @@
 """Delivery by a real Celery worker consuming from the real Redis, including across an outage."""
 
 import time
-from collections import Counter
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core import mail
 from django.db import transaction
 
@@ -13,19 +11,9 @@ from notifications import events, services, tasks
 from notifications.models import Message
 from qfapp.celery_app import app as celery_app
 
-from .conftest import broker, closed_port_url, hanging_server, real_broker_url
+from .conftest import broker, closed_port_url, hanging_server, real_broker_url, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery-worker")]
-
-
-def wait_for(condition, seconds: float = 30.0) -> bool:
-    """Poll until the worker has done its part (the outcome is asserted, never the time taken)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 def _all_sent(count: int):
@@ -40,19 +28,6 @@ def _submit(recipients, key: str) -> list[Message]:
             context={"reference": "RPL-2026-0200"},
             key=key,
         )
-
-
-@pytest.fixture
-def finished():
-    """How many times each task has finished in the embedded worker."""
-    done: Counter = Counter()
-
-    def count(sender=None, task=None, **kwargs):
-        done[task.name] += 1
-
-    task_postrun.connect(count, weak=False)
-    yield done
-    task_postrun.disconnect(count)
 
 
 @pytest.fixture
