@@ -29,6 +29,7 @@ class Message(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -41,3 +42,32 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient}"
+
+
+class TermNotice(models.Model):
+    """The marker that a term-expiry reminder (or the term-ended notice) went out for one term end.
+
+    `lead_months` is the reminder's lead time; 0 marks the notice that the term has ended. The
+    unique constraint makes each (appointment, term end, lead) notice go out once even if the
+    scheduled job runs twice; a new term end (a re-appointment) starts a fresh set.
+    """
+
+    ENDED = 0
+
+    appointment = models.ForeignKey(
+        "agencies.Appointment", verbose_name=_("appointment"), on_delete=models.CASCADE, related_name="term_notices"
+    )
+    term_end = models.DateField(_("term end"))
+    lead_months = models.PositiveSmallIntegerField(_("months before the end"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("term notice")
+        verbose_name_plural = _("term notices")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "term_end", "lead_months"], name="term_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.term_end} {self.lead_months}"
