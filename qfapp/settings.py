@@ -265,6 +265,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media-not-served/"
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DOCUMENTS_PER_APPLICATION = env.int("DOCUMENTS_PER_APPLICATION", default=50)
+# A callable (data=bytes, name=str) -> bool that scans an upload; plug an antivirus in here.
+DOCUMENT_SCANNER = env.str("DOCUMENT_SCANNER", default="applications.uploads.accept_all")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
