@@ -154,8 +154,8 @@ class ApplicationStartForm(_ApplicationFields):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        if organisations is not None and len(organisations) == 1:
-            self.fields["organisation"].initial = organisations[0].pk
+        if organisations is not None and organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first().pk
 
 
 class ApplicationEditForm(_ApplicationFields):
@@ -214,6 +214,7 @@ class DocumentForm(_Crispy, forms.Form):
         label=_("Criteria this document supports"),
         queryset=Criterion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     def __init__(self, *args, criteria_set=None, **kwargs):

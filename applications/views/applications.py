@@ -56,8 +56,8 @@ def _qualifications(formset) -> list[dict]:
 @login_required
 def application_start(request, scheme):
     scheme = get_object_or_404(Scheme, code=scheme)
-    organisations = list(selectors.editable_organisations(user=request.user))
-    if not organisations:
+    organisations = selectors.editable_organisations(user=request.user)
+    if not organisations.exists():
         messages.info(request, _("Register your organisation first: applications are made in its name."))
         return redirect("applications:organisation_create")
     form = ApplicationStartForm(request.POST or None, scheme_code=scheme.code, organisations=organisations)
@@ -231,7 +231,7 @@ def application_submit(request, pk):
         return redirect("applications:status", pk=application.pk)
     if not request.user.has_perm("applications.submit_application", application):
         raise Http404
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     checklist = selectors.application_checklist(application=application)
     missing = selectors.application_missing(application=application, checklist=checklist)
     if request.method == "POST" and form.is_valid():
