@@ -64,8 +64,12 @@ class OrganisationForm(_Crispy, forms.ModelForm):
 
 
 class OfficerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    position = forms.CharField(
+        label=_("Position"), max_length=200, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
 
 
 OfficerFormSet = forms.formset_factory(OfficerForm, extra=2, max_num=50, validate_max=True)
@@ -163,13 +167,19 @@ class ApplicationEditForm(_ApplicationFields):
 
 
 class QualificationForm(forms.Form):
-    title = forms.CharField(label=_("Title of the qualification"), max_length=300, required=False)
+    title = forms.CharField(
+        label=_("Title of the qualification"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     proposed_level = forms.TypedChoiceField(
         label=_("Proposed QF level"),
         choices=[("", "—")] + [(n, str(n)) for n in range(1, 8)],
         coerce=int,
         required=False,
         empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def clean(self):
