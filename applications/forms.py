@@ -158,6 +158,8 @@ class ApplicationStartForm(_ApplicationFields):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        if organisations is not None:
+            self.fields["collaborators"].queryset = Organisation.objects.exclude(pk__in=organisations.values("pk"))
         if organisations is not None and organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first().pk
 

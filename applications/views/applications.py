@@ -30,6 +30,7 @@ from .common import application_or_404, show_violation
 # Text typed into an evidence form whose session ended is kept here until the person signs in again.
 STASH_KEY = "qf_evidence_stash"
 STASH_SECONDS = 6 * 3600
+STASH_MAX_ENTRIES = 10
 
 
 @login_required
@@ -167,7 +168,7 @@ def evidence_edit(request, pk, criterion_pk):
                 "narrative": request.POST["narrative"][: NARRATIVE_MAX_CHARS * 2],
                 "at": int(time.time()),
             }
-            request.session[STASH_KEY] = stash
+            request.session[STASH_KEY] = dict(list(stash.items())[-STASH_MAX_ENTRIES:])
             messages.warning(request, _("Your session had ended. Sign in again: the text you wrote has been kept."))
         return redirect_to_login(request.path)
     application = application_or_404(request, pk)

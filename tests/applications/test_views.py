@@ -423,3 +423,116 @@ def test_dashboard_section_for_a_newcomer(client):
     client.force_login(factories.UserFactory())
     page = client.get("/en/dashboard/").content.decode()
     assert "Register an organisation" in page
+
+
+def test_request_for_information_answered_in_place_and_resubmitted(client, complete_draft, applicant, case_officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.models import InformationRequest, InformationRequestItem
+
+    Application.objects.filter(pk=complete_draft.pk).update(state="returned", reference="RPL-2026-0777")
+    criterion = complete_draft.criteria_set.criteria.get(code="7")
+    rfi = InformationRequest.objects.create(
+        application=complete_draft,
+        requested_by=case_officer,
+        message="Your financial position is unclear.",
+        reply_by=timezone.localdate() + timedelta(days=10),
+    )
+    InformationRequestItem.objects.create(request=rfi, criterion=criterion, text="Audited accounts, last 3 years.")
+    client.force_login(applicant)
+    status_url = f"/en/applications/{complete_draft.pk}/status/"
+    page = client.get(status_url).content.decode()
+    assert "Your financial position is unclear." in page
+    assert "Audited accounts, last 3 years." in page
+    assert f"/en/applications/{complete_draft.pk}/criteria/{criterion.pk}/" in page
+    response = client.post(f"/en/applications/{complete_draft.pk}/resubmit/", follow=True)
+    assert "Answer every request for information before resubmitting." in response.content.decode()
+    response = client.post(
+        f"/en/applications/{complete_draft.pk}/criteria/{criterion.pk}/", {"narrative": "Three years of surplus."}
+    )
+    assert response.status_code == 302
+    client.post(f"/en/applications/{complete_draft.pk}/requests/{rfi.pk}/answer/", {"response": "See criterion 7."})
+    rfi.refresh_from_db()
+    assert rfi.response == "See criterion 7."
+    response = client.post(f"/en/applications/{complete_draft.pk}/resubmit/", follow=True)
+    assert "Your application has been resubmitted." in response.content.decode()
+    complete_draft.refresh_from_db()
+    assert complete_draft.state == "submitted"
+
+
+def test_request_for_information_not_answerable_by_others(client, complete_draft, case_officer, other_applicant):
+    from datetime import date
+
+    from applications.models import InformationRequest
+
+    Application.objects.filter(pk=complete_draft.pk).update(state="returned", reference="RPL-2026-0778")
+    rfi = InformationRequest.objects.create(
+        application=complete_draft, requested_by=case_officer, reply_by=date(2026, 12, 31)
+    )
+    client.force_login(other_applicant)
+    url = f"/en/applications/{complete_draft.pk}/requests/{rfi.pk}/answer/"
+    assert client.post(url, {"response": "x"}).status_code == 404
+    rfi.refresh_from_db()
+    assert rfi.response == ""
+
+
+def test_decision_and_appointment_are_shown(client, reference, organisation, applicant):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from agencies.services import appointment_create
+
+    application = factories.ApplicationFactory(organisation=organisation, state="appointed")
+    appointment = appointment_create(
+        agency=organisation,
+        scheme=application.scheme,
+        industry=application.industry,
+        start=date(2026, 4, 1),
+        end=date(2031, 3, 31),
+        conditions="Report candidate numbers yearly.",
+    )
+    Application.objects.filter(pk=application.pk).update(appointment=appointment, decided_at=timezone.now())
+    client.force_login(applicant)
+    page = client.get(f"/en/applications/{application.pk}/status/").content.decode()
+    assert "1.4.2026 – 31.3.2031" in page
+    assert "Report candidate numbers yearly." in page
+    assert "Withdraw the application" not in page
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_pages_query_count_does_not_grow(client, reference, organisation, applicant):
+    def add_applications(n):
+        for _ in range(n):
+            application = factories.ApplicationFactory(organisation=organisation, evidence=True)
+            document_upload(
+                application=application,
+                actor=applicant,
+                name="a.pdf",
+                data=make_pdf(),
+                title="a",
+                criteria=list(application.criteria_set.criteria.all()[:3]),
+            )
+        return application
+
+    client.force_login(applicant)
+    first = add_applications(1)
+    urls = ["/en/applications/", "/en/dashboard/", f"/en/applications/{first.pk}/documents/"]
+    client.get(urls[0])
+    small = [_queries(client, url) for url in urls]
+    small_checklist = _queries(client, f"/en/applications/{first.pk}/")
+    last = add_applications(5)
+    for n in range(4):
+        document_upload(application=first, actor=applicant, name="b.pdf", data=make_pdf(str(n)), title="b", criteria=[])
+    assert [_queries(client, url) for url in urls] == small
+    assert _queries(client, f"/en/applications/{last.pk}/") == small_checklist
