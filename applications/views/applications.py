@@ -1,10 +1,9 @@
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,12 +24,7 @@ from ..forms import (
 )
 from ..models import InformationRequest
 from ..services.applications import NARRATIVE_MAX_CHARS, AlreadySubmitted
-from .common import application_or_404, show_violation
-
-# Text typed into an evidence form whose session ended is kept here until the person signs in again.
-STASH_KEY = "qf_evidence_stash"
-STASH_SECONDS = 6 * 3600
-STASH_MAX_ENTRIES = 10
+from .common import application_or_404, pop_stash, show_violation, stash_post
 
 
 @login_required
@@ -163,21 +157,14 @@ def evidence_edit(request, pk, criterion_pk):
     """The narrative for one criterion. Text posted after the session ended is kept for after sign-in."""
     if not request.user.is_authenticated:
         if request.method == "POST" and "narrative" in request.POST:
-            stash = request.session.get(STASH_KEY, {})
-            stash[request.path] = {
-                "narrative": request.POST["narrative"][: NARRATIVE_MAX_CHARS * 2],
-                "at": int(time.time()),
-            }
-            request.session[STASH_KEY] = dict(list(stash.items())[-STASH_MAX_ENTRIES:])
+            stash_post(request, page=request.path, values={"narrative": request.POST["narrative"]})
             messages.warning(request, _("Your session had ended. Sign in again: the text you wrote has been kept."))
         return redirect_to_login(request.path)
     application = application_or_404(request, pk)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, criteria_set=application.criteria_set_id)
     can_edit = request.user.has_perm("applications.edit_application", application) and application.accepts_evidence
     evidence = application.evidence.filter(criterion=criterion).first()
-    stashed = request.session.get(STASH_KEY, {}).pop(request.path, None)
-    if stashed is not None:
-        request.session.modified = True
+    stashed = pop_stash(request, page=request.path)
     if request.method == "POST":
         if not can_edit:
             raise Http404
@@ -199,7 +186,7 @@ def evidence_edit(request, pk, criterion_pk):
                 if request.POST.get("next") == "checklist":
                     return redirect("applications:detail", pk=application.pk)
                 return redirect("applications:evidence", pk=application.pk, criterion_pk=criterion.pk)
-    elif stashed is not None and can_edit and time.time() - stashed["at"] < STASH_SECONDS:
+    elif stashed is not None and can_edit and "narrative" in stashed:
         form = EvidenceForm(initial={"narrative": stashed["narrative"]})
         messages.warning(
             request, _("The text you wrote before your session ended is shown below. It is not saved yet.")
@@ -267,7 +254,18 @@ def application_submit(request, pk):
 @login_required
 def application_status(request, pk):
     application = application_or_404(request, pk)
-    requests_qs = application.information_requests.prefetch_related("items__criterion").order_by("-requested_at")
+    stashed = pop_stash(request, page=request.path) or {}
+    requests_list = list(
+        application.information_requests.prefetch_related("items__criterion").order_by("-requested_at")
+    )
+    for rfi in requests_list:
+        kept = stashed.get(f"response-{rfi.pk}")
+        rfi.form = InformationResponseForm(initial={"response": kept} if kept else None, prefix=f"rfi-{rfi.pk}")
+        rfi.kept = bool(kept)
+    if any(rfi.kept for rfi in requests_list):
+        messages.warning(
+            request, _("The text you wrote before your session ended is shown below. It is not saved yet.")
+        )
     can_edit = request.user.has_perm("applications.edit_application", application)
     return render(
         request,
@@ -276,8 +274,7 @@ def application_status(request, pk):
             "application": application,
             "state_label": selectors.applicant_state_label(application.state),
             "timeline": selectors.applicant_timeline(application=application),
-            "information_requests": requests_qs,
-            "response_form": InformationResponseForm(),
+            "information_requests": requests_list,
             "withdraw_form": WithdrawForm(),
             "can_edit": can_edit,
             "can_withdraw": can_edit and application.is_withdrawable and application.state != ApplicationState.DRAFT,
@@ -289,12 +286,20 @@ def application_status(request, pk):
     )
 
 
-@login_required
 @require_POST
 def information_request_respond(request, pk, request_pk):
+    status_page = reverse("applications:status", kwargs={"pk": pk})
+    if not request.user.is_authenticated:
+        stash_post(
+            request,
+            page=status_page,
+            values={f"response-{request_pk}": request.POST.get(f"rfi-{request_pk}-response", "")},
+        )
+        messages.warning(request, _("Your session had ended. Sign in again: the text you wrote has been kept."))
+        return redirect_to_login(status_page)
     application = application_or_404(request, pk, perm="applications.edit_application")
     information_request = get_object_or_404(InformationRequest, pk=request_pk, application=application)
-    form = InformationResponseForm(request.POST)
+    form = InformationResponseForm(request.POST, prefix=f"rfi-{request_pk}")
     if form.is_valid():
         try:
             services.information_request_respond(

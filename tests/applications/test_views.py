@@ -453,7 +453,10 @@ def test_request_for_information_answered_in_place_and_resubmitted(client, compl
         f"/en/applications/{complete_draft.pk}/criteria/{criterion.pk}/", {"narrative": "Three years of surplus."}
     )
     assert response.status_code == 302
-    client.post(f"/en/applications/{complete_draft.pk}/requests/{rfi.pk}/answer/", {"response": "See criterion 7."})
+    client.post(
+        f"/en/applications/{complete_draft.pk}/requests/{rfi.pk}/answer/",
+        {f"rfi-{rfi.pk}-response": "See criterion 7."},
+    )
     rfi.refresh_from_db()
     assert rfi.response == "See criterion 7."
     response = client.post(f"/en/applications/{complete_draft.pk}/resubmit/", follow=True)
@@ -473,7 +476,7 @@ def test_request_for_information_not_answerable_by_others(client, complete_draft
     )
     client.force_login(other_applicant)
     url = f"/en/applications/{complete_draft.pk}/requests/{rfi.pk}/answer/"
-    assert client.post(url, {"response": "x"}).status_code == 404
+    assert client.post(url, {f"rfi-{rfi.pk}-response": "x"}).status_code == 404
     rfi.refresh_from_db()
     assert rfi.response == ""
 
@@ -536,3 +539,32 @@ def test_list_pages_query_count_does_not_grow(client, reference, organisation, a
         document_upload(application=first, actor=applicant, name="b.pdf", data=make_pdf(str(n)), title="b", criteria=[])
     assert [_queries(client, url) for url in urls] == small
     assert _queries(client, f"/en/applications/{last.pk}/") == small_checklist
+
+
+def test_session_expiring_while_answering_a_request_keeps_the_answer(
+    client, complete_draft, applicant, case_officer, settings
+):
+    from datetime import date
+
+    from applications.models import InformationRequest
+
+    Application.objects.filter(pk=complete_draft.pk).update(state="returned", reference="RPL-2026-0779")
+    rfi = InformationRequest.objects.create(
+        application=complete_draft, requested_by=case_officer, reply_by=date(2026, 12, 31)
+    )
+    client.force_login(applicant)
+    session = client.session
+    session[SessionLimitsMiddleware.KEY] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 60
+    session.save()
+    response = client.post(
+        f"/en/applications/{complete_draft.pk}/requests/{rfi.pk}/answer/",
+        {f"rfi-{rfi.pk}-response": "Our accounts are attached to criterion 7."},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/login/")
+    rfi.refresh_from_db()
+    assert rfi.response == ""
+    client.post("/en/accounts/login/", {"login": applicant.email, "password": "correct-horse-battery"})
+    page = client.get(f"/en/applications/{complete_draft.pk}/status/").content.decode()
+    assert "Our accounts are attached to criterion 7." in page
+    assert "It is not saved yet." in page
