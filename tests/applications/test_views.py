@@ -568,3 +568,24 @@ def test_session_expiring_while_answering_a_request_keeps_the_answer(
     page = client.get(f"/en/applications/{complete_draft.pk}/status/").content.decode()
     assert "Our accounts are attached to criterion 7." in page
     assert "It is not saved yet." in page
+
+
+def test_docx_zip_bomb_and_traversal_entries_through_the_page(client, draft, applicant, settings):
+    import io
+    import zipfile
+
+    from .conftest import make_office
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr("word/media/bomb.bin", b"\x00" * (150 * 1024 * 1024))
+    client.force_login(applicant)
+    response = _upload(client, draft, "bomb.docx", buffer.getvalue(), title="Bomb")
+    assert response.status_code == 200
+    assert "The document expands to far more than its size and cannot be accepted." in response.content.decode()
+    response = _upload(client, draft, "evil.docx", make_office("docx", extra={"../../evil.sh": "#!"}), title="Evil")
+    assert "The document contains a part with an unsafe name." in response.content.decode()
+    assert Document.objects.count() == 0
+    assert not (settings.PRIVATE_STORAGE_ROOT / "documents").exists()
