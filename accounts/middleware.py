@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.shortcuts import redirect
 
 
 class SessionLimitsMiddleware:
@@ -28,3 +29,35 @@ class SessionLimitsMiddleware:
                 # Written at most once a minute: a session save per request would be wasteful.
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class StaffTwoFactorMiddleware:
+    """Send bureau staff without an active authenticator app to the page that sets one up.
+
+    The account pages (sign-out, two-factor set-up), static files and the health check stay open.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._must_enrol(request, user):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_enrol(request, user) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        from .roles import STAFF_ROLES, user_roles
+
+        if not (user_roles(user) & set(STAFF_ROLES)):
+            return False
+        path = request.path_info
+        if path.startswith(settings.STATIC_URL) or path.startswith("/healthz"):
+            return False
+        parts = path.strip("/").split("/")
+        if len(parts) >= 2 and parts[0] in dict(settings.LANGUAGES) and parts[1] == "accounts":
+            return False
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

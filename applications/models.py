@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -6,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from agencies.enums import MemberRole
 from agencies.models import Appointment, CriteriaSet, Criterion, Industry, Organisation, Scheme
 
 from .enums import WITHDRAWABLE, ApplicationKind, ApplicationState, ScanStatus
@@ -135,6 +138,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def is_editable_by_applicant(self) -> bool:
         return self.state == S.DRAFT
 
+    @property
+    def accepts_evidence(self) -> bool:
+        """Evidence may be added while drafting and while answering a request for information."""
+        return self.state in (S.DRAFT, S.RETURNED)
+
+    @property
+    def is_withdrawable(self) -> bool:
+        return self.state in WITHDRAWABLE
+
 
 class ProposedQualification(models.Model):
     """For a PQ application: a professional qualification the applicant seeks recognition for."""
@@ -238,3 +250,67 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.last:04d}"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class OrganisationInvitation(models.Model):
+    """An owner's invitation to a colleague, accepted through a link by the signed-in invitee."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["organisation", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class OrganisationJoinRequest(models.Model):
+    """Someone who found their organisation already registered asks its owners to let them in."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(_("message to the owners"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["organisation", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], condition=Q(outcome="pending"), name="join_request_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

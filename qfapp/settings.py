@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -86,7 +87,7 @@ WSGI_APPLICATION = "qfapp.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -287,6 +288,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media-not-served/"
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DOCUMENTS_PER_APPLICATION = env.int("DOCUMENTS_PER_APPLICATION", default=50)
+# A callable (data=bytes, name=str) -> bool that scans an upload; plug an antivirus in here.
+DOCUMENT_SCANNER = env.str("DOCUMENT_SCANNER", default="applications.uploads.accept_all")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

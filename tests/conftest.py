@@ -35,6 +35,17 @@ def _with_role(user, role):
     return user
 
 
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _with_totp(user):
+    """Bureau staff must have an authenticator app (accounts.middleware.StaffTwoFactorMiddleware)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, STAFF_TOTP_SECRET)
+    return user
+
+
 @pytest.fixture
 def organisation(db):
     return factories.OrganisationFactory()
@@ -61,7 +72,7 @@ def other_applicant(other_organisation):
 
 @pytest.fixture
 def case_officer(db):
-    return _with_role(factories.UserFactory(full_name="Case Officer", is_staff=True), CASE_OFFICER)
+    return _with_totp(_with_role(factories.UserFactory(full_name="Case Officer", is_staff=True), CASE_OFFICER))
 
 
 @pytest.fixture
@@ -82,9 +93,9 @@ def conflicted_reviewer(organisation):
 
 @pytest.fixture
 def approver(db):
-    return _with_role(factories.UserFactory(full_name="Approver", is_staff=True), APPROVER)
+    return _with_totp(_with_role(factories.UserFactory(full_name="Approver", is_staff=True), APPROVER))
 
 
 @pytest.fixture
 def register_admin(db):
-    return _with_role(factories.UserFactory(full_name="Register Admin", is_staff=True), REGISTER_ADMIN)
+    return _with_totp(_with_role(factories.UserFactory(full_name="Register Admin", is_staff=True), REGISTER_ADMIN))

@@ -8,6 +8,8 @@ from agencies.enums import EntityType, MemberRole
 from agencies.models import Organisation, OrganisationMembership
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - demo accounts for `make run` only
+# The bureau's staff must sign in with an authenticator app; the demo staff share this secret.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPDEMOHKQFTWOSIXAA"  # noqa: S105 - demo accounts for `make run` only
 
 DEMO_USERS = [
     ("applicant@demo.hkqf.local", "Demo Applicant", None, False),
@@ -25,6 +27,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
 
         for name in ALL_ROLES:
             Group.objects.get_or_create(name=name)
@@ -51,8 +55,14 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             if role:
                 user.groups.add(Group.objects.get(name=role))
+                if staff and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                    TOTP.activate(user, DEMO_TOTP_SECRET)
             else:
                 OrganisationMembership.objects.get_or_create(
                     organisation=org, user=user, defaults={"role": MemberRole.OWNER}
                 )
             self.stdout.write(f"  {role or 'applicant':<16} {email}")
+        self.stdout.write(
+            f"Staff accounts ask for a code from an authenticator app: add the secret {DEMO_TOTP_SECRET} "
+            "(time-based, 6 digits, 30 seconds) to one, e.g. `oathtool --totp -b SECRET`."
+        )

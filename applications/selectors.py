@@ -1,0 +1,170 @@
+"""Reads for the applicant side: their organisations and applications, the evidence checklist, the timeline."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Criterion, Organisation, OrganisationMembership
+from audit.models import AuditEntry
+from audit.selectors import audit_for_object
+
+from .enums import ApplicationState
+from .models import Application, Document, Evidence, OrganisationInvitation, OrganisationJoinRequest
+
+S = ApplicationState
+
+# The states an applicant is told about; internal steps (recommendation) stay with the bureau.
+APPLICANT_VISIBLE_STATES = {
+    S.SUBMITTED: S.SUBMITTED.label,
+    S.SCREENING: S.SCREENING.label,
+    S.RETURNED: S.RETURNED.label,
+    S.UNDER_REVIEW: S.UNDER_REVIEW.label,
+    S.INELIGIBLE: S.INELIGIBLE.label,
+    S.APPOINTED: S.APPOINTED.label,
+    S.REJECTED: S.REJECTED.label,
+    S.WITHDRAWN: S.WITHDRAWN.label,
+}
+
+
+def applicant_state_label(state: str) -> str:
+    """What the applicant is shown for a state: a recommendation still reads 'under review'."""
+    if state == S.RECOMMENDED:
+        return str(S.UNDER_REVIEW.label)
+    return str(S(state).label)
+
+
+def memberships_for_user(*, user) -> QuerySet[OrganisationMembership]:
+    return (
+        OrganisationMembership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    )
+
+
+def editable_organisations(*, user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(memberships__user=user, memberships__role__in=["owner", "editor"]).order_by(
+        "name"
+    )
+
+
+def applications_for_user(*, user) -> QuerySet[Application]:
+    """Every application of every organisation the user belongs to, newest first."""
+    return (
+        Application.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation", "scheme", "industry", "industry__parent")
+        .order_by("-created_at")
+    )
+
+
+def organisation_detail(*, organisation: Organisation) -> dict:
+    return {
+        "memberships": organisation.memberships.select_related("user").order_by("role", "user__email"),
+        "officers": organisation.officers.all(),
+        "invitations": OrganisationInvitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        ),
+        "join_requests": OrganisationJoinRequest.objects.filter(
+            organisation=organisation, outcome=OrganisationJoinRequest.Outcome.PENDING
+        ).select_related("user"),
+        "applications": organisation.applications.select_related("scheme", "industry").order_by("-created_at"),
+    }
+
+
+def pending_invitations_for(*, user) -> QuerySet[OrganisationInvitation]:
+    return OrganisationInvitation.objects.filter(
+        email__iexact=user.email, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("organisation")
+
+
+@dataclass
+class ChecklistRow:
+    criterion: Criterion
+    narrative: str = ""
+    documents: list = field(default_factory=list)
+    expired: list = field(default_factory=list)
+
+    @property
+    def has_narrative(self) -> bool:
+        return bool(self.narrative.strip())
+
+    @property
+    def current_documents(self) -> list:
+        return [d for d in self.documents if d not in self.expired]
+
+    @property
+    def complete(self) -> bool:
+        return self.has_narrative or bool(self.current_documents)
+
+
+def application_checklist(*, application: Application) -> list[ChecklistRow]:
+    """For every criterion of the application's criteria set: its narrative, documents and expired documents."""
+    today = timezone.localdate()
+    criteria = list(application.criteria_set.criteria.order_by("order", "code"))
+    narratives = dict(Evidence.objects.filter(application=application).values_list("criterion_id", "narrative"))
+    rows = {c.pk: ChecklistRow(criterion=c, narrative=narratives.get(c.pk, "") or "") for c in criteria}
+    documents = Document.objects.filter(application=application).prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.only("id"))
+    )
+    for document in documents:
+        for criterion in document.criteria.all():
+            row = rows.get(criterion.pk)
+            if row is None:
+                continue
+            row.documents.append(document)
+            if document.expires_on and document.expires_on < today:
+                row.expired.append(document)
+    return [rows[c.pk] for c in criteria]
+
+
+def application_missing(
+    *, application: Application, checklist: list[ChecklistRow] | None = None
+) -> dict[str, list[str]]:
+    """What stops submission: per criterion code, and under "" for the application as a whole."""
+    missing: dict[str, list[str]] = {}
+    for row in checklist if checklist is not None else application_checklist(application=application):
+        if not row.complete:
+            message = (
+                _("Only expired documents support this criterion: write a narrative or upload a current document.")
+                if row.expired and not row.has_narrative
+                else _("Write a narrative or upload at least one document for this criterion.")
+            )
+            missing[row.criterion.code] = [message]
+    general = []
+    if application.scheme.code == "rpl" and application.industry_id is None:
+        general.append(_("Choose the industry or branch."))
+    if application.scheme.code == "pq" and not application.proposed_qualifications.exists():
+        general.append(_("Name at least one professional qualification sought."))
+    if not application.fee_policy.strip():
+        general.append(_("Describe the fee policy and the assessment fee schedule."))
+    if general:
+        missing[""] = general
+    return missing
+
+
+def applicant_timeline(*, application: Application) -> list[dict]:
+    """The state changes the applicant may see, oldest first; no actors, notes or internal steps."""
+    entries = audit_for_object(obj=application).filter(
+        outcome=AuditEntry.Outcome.DONE, to_state__in=list(APPLICANT_VISIBLE_STATES)
+    )
+    return [{"at": e.created_at, "state": e.to_state, "label": APPLICANT_VISIBLE_STATES[e.to_state]} for e in entries]
+
+
+def last_appointed_application(*, organisation: Organisation, scheme, industry) -> Application | None:
+    """The organisation's latest appointed application for this scheme and industry (for a re-appointment)."""
+    return (
+        Application.objects.filter(organisation=organisation, scheme=scheme, industry=industry, state=S.APPOINTED)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def open_information_requests(*, application: Application):
+    return application.information_requests.filter(responded_at__isnull=True).prefetch_related("items__criterion")
+
+
+def dashboard_counts(*, user) -> dict:
+    return applications_for_user(user=user).aggregate(
+        drafts=Count("pk", filter=Q(state=S.DRAFT)),
+        returned=Count("pk", filter=Q(state=S.RETURNED)),
+        total=Count("pk"),
+    )

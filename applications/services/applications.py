@@ -1,0 +1,393 @@
+"""The applicant's writes to an application: start, edit, evidence, submit, answer, resubmit, withdraw."""
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from accounts.models import User
+from accounts.roles import CASE_OFFICER
+from agencies.enums import EntityType
+from agencies.models import CriteriaSet, Criterion, Industry, Organisation, Scheme
+from audit.services import audit_record, audit_refusal
+from notifications import events
+from notifications.services import notify
+from qfapp.exceptions import RuleViolation
+
+from ..enums import ApplicationKind, ApplicationState
+from ..models import Application, Evidence, InformationRequest, ProposedQualification, ReferenceCounter
+from ..selectors import application_missing, last_appointed_application
+
+NARRATIVE_MAX_CHARS = 10_000
+S = ApplicationState
+
+
+def _members(organisation: Organisation) -> list[User]:
+    return list(User.objects.filter(memberships__organisation=organisation, is_active=True).distinct())
+
+
+def _case_officers() -> list[User]:
+    group = Group.objects.filter(name=CASE_OFFICER).first()
+    return list(group.user_set.filter(is_active=True)) if group else []
+
+
+def _link(application: Application) -> str:
+    return reverse("applications:status", kwargs={"pk": application.pk})
+
+
+def _require_edit(application: Application, actor: User) -> None:
+    if not actor.has_perm("applications.edit_application", application):
+        raise RuleViolation(_("You may not change this application."))
+
+
+def _require_draft(application: Application) -> None:
+    if not application.is_editable_by_applicant:
+        raise RuleViolation(_("This application has been submitted and can no longer be changed."))
+
+
+def _collaborators(existing: list[Organisation], new_names: list[str], actor: User) -> list[Organisation]:
+    bodies = list(existing)
+    for name in new_names:
+        name = name.strip()
+        if not name:
+            continue
+        body = (
+            Organisation.objects.filter(name_en__iexact=name).first()
+            or Organisation.objects.filter(name__iexact=name).first()
+        )
+        if body is None:
+            body = Organisation(name=name, name_en=name, entity_type=EntityType.OTHER)
+            body.save()
+            audit_record(action="agencies.organisation.created_as_collaborator", obj=body, actor=actor)
+        bodies.append(body)
+    return bodies
+
+
+def _set_qualifications(application: Application, qualifications: list[dict]) -> None:
+    application.proposed_qualifications.all().delete()
+    rows = []
+    for q in qualifications:
+        title = (q.get("title") or "").strip()
+        level = q.get("proposed_level")
+        if not title:
+            continue
+        if not isinstance(level, int) or not 1 <= level <= 7:
+            raise RuleViolation(_("A proposed QF level is a whole number from 1 to 7."))
+        rows.append(ProposedQualification(application=application, title=title, proposed_level=level))
+    ProposedQualification.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def application_start(
+    *,
+    organisation: Organisation,
+    scheme: Scheme,
+    actor: User,
+    kind: str = ApplicationKind.NEW,
+    industry: Industry | None = None,
+    fee_policy: str = "",
+    collaborators: list[Organisation] = (),
+    new_collaborator_names: list[str] = (),
+    qualifications: list[dict] = (),
+) -> Application:
+    """Start a draft bound to the scheme's active criteria set.
+
+    A re-appointment is prefilled from the organisation's last appointed application for the same
+    scheme and industry and names the appointment it renews. Raises RuleViolation.
+    """
+    if not actor.has_perm("agencies.edit_organisation", organisation):
+        raise RuleViolation(_("You may not start applications for this organisation."))
+    if scheme.code == "rpl" and industry is None:
+        raise RuleViolation(_("Choose the industry or branch."), field_errors={"industry": [_("Required for RPL.")]})
+    if scheme.code != "rpl":
+        industry = None
+    criteria_set = CriteriaSet.objects.filter(scheme=scheme, is_active=True).order_by("-version").first()
+    if criteria_set is None:
+        raise RuleViolation(_("No criteria are in force for this scheme; applications cannot be started."))
+    previous = None
+    if kind == ApplicationKind.REAPPOINTMENT:
+        previous = last_appointed_application(organisation=organisation, scheme=scheme, industry=industry)
+        if previous is None or previous.appointment_id is None:
+            raise RuleViolation(
+                _("There is no appointed application of this organisation for this scheme and industry to renew."),
+                field_errors={"kind": [_("Start a new appointment instead.")]},
+            )
+    application = Application.objects.create(
+        organisation=organisation,
+        scheme=scheme,
+        industry=industry,
+        criteria_set=criteria_set,
+        kind=kind,
+        previous_appointment=previous.appointment if previous else None,
+        fee_policy=fee_policy.strip() or (previous.fee_policy if previous else ""),
+        created_by=actor,
+    )
+    bodies = _collaborators(list(collaborators), list(new_collaborator_names), actor)
+    if previous and not bodies:
+        bodies = list(previous.proposed_collaborators.all())
+    application.proposed_collaborators.set([b for b in bodies if b.pk != organisation.pk])
+    if previous and not qualifications:
+        qualifications = [
+            {"title": q.title, "proposed_level": q.proposed_level} for q in previous.proposed_qualifications.all()
+        ]
+    _set_qualifications(application, list(qualifications))
+    if previous:
+        codes = {c.code: c for c in criteria_set.criteria.all()}
+        Evidence.objects.bulk_create(
+            Evidence(
+                application=application, criterion=codes[e.criterion.code], narrative=e.narrative, updated_by=actor
+            )
+            for e in previous.evidence.select_related("criterion")
+            if e.criterion.code in codes and e.narrative.strip()
+        )
+    audit_record(
+        action="applications.application.started",
+        obj=application,
+        actor=actor,
+        to_state=S.DRAFT,
+        data={"kind": kind, "renews": previous.pk if previous else None},
+    )
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    actor: User,
+    fee_policy: str,
+    industry: Industry | None = None,
+    collaborators: list[Organisation] = (),
+    new_collaborator_names: list[str] = (),
+    qualifications: list[dict] | None = None,
+) -> Application:
+    """Change a draft's particulars. Raises RuleViolation once it is submitted."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_edit(application, actor)
+    _require_draft(application)
+    if application.scheme.code == "rpl":
+        if industry is None:
+            raise RuleViolation(
+                _("Choose the industry or branch."), field_errors={"industry": [_("Required for RPL.")]}
+            )
+        application.industry = industry
+    application.fee_policy = fee_policy.strip()
+    application.save(update_fields=["fee_policy", "industry", "updated_at"])
+    bodies = _collaborators(list(collaborators), list(new_collaborator_names), actor)
+    application.proposed_collaborators.set([b for b in bodies if b.pk != application.organisation_id])
+    if qualifications is not None:
+        _set_qualifications(application, qualifications)
+    audit_record(action="applications.application.updated", obj=application, actor=actor)
+    return application
+
+
+@transaction.atomic
+def evidence_save(*, application: Application, criterion: Criterion, narrative: str, actor: User) -> Evidence:
+    """Save the narrative for one criterion (while drafting or answering a request). Raises RuleViolation."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_edit(application, actor)
+    if not application.accepts_evidence:
+        raise RuleViolation(_("This application has been submitted and can no longer be changed."))
+    if criterion.criteria_set_id != application.criteria_set_id:
+        raise RuleViolation(_("This criterion does not belong to the application's criteria."))
+    narrative = narrative.replace("\r\n", "\n")
+    if len(narrative) > NARRATIVE_MAX_CHARS:
+        raise RuleViolation(
+            _("The narrative is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(narrative), "limit": NARRATIVE_MAX_CHARS},
+            field_errors={"narrative": [_("Too long.")]},
+        )
+    evidence, _created = Evidence.objects.update_or_create(
+        application=application, criterion=criterion, defaults={"narrative": narrative, "updated_by": actor}
+    )
+    audit_record(
+        action="applications.evidence.saved",
+        obj=application,
+        actor=actor,
+        data={"criterion": criterion.code, "length": len(narrative)},
+    )
+    return evidence
+
+
+def _next_reference(scheme: Scheme) -> str:
+    prefix = f"{scheme.code.upper()}-{timezone.localdate().year}"
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(prefix=prefix)
+    except IntegrityError:
+        pass  # created concurrently: the row now exists
+    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{counter.last:04d}"
+
+
+class AlreadySubmitted(RuleViolation):
+    """The application left the draft state already (for example a second click on submit)."""
+
+
+def application_submit(*, application: Application, actor: User, declaration_accepted: bool) -> Application:
+    """Submit a complete draft with the declaration accepted: one reference number, once.
+
+    Raises AlreadySubmitted if it is no longer a draft, RuleViolation (with the missing evidence per
+    criterion in `field_errors`) if it is incomplete, the declaration is not accepted or the actor may not.
+    """
+    try:
+        with transaction.atomic():
+            application = Application.objects.select_for_update().select_related("scheme").get(pk=application.pk)
+            if application.state != S.DRAFT:
+                raise AlreadySubmitted(_("This application has already been submitted."))
+            if not can_proceed(application.submit) or not has_transition_perm(application.submit, actor):
+                raise RuleViolation(_("You may not submit this application."))
+            missing = application_missing(application=application)
+            if missing:
+                raise RuleViolation(_("The application is not complete yet."), field_errors=missing)
+            if not declaration_accepted:
+                raise RuleViolation(
+                    _("Accept the declaration and the personal information collection statement to submit."),
+                    field_errors={"declaration": [_("Required to submit.")]},
+                )
+            application.declaration_accepted_at = timezone.now()
+            application.reference = _next_reference(application.scheme)
+            application.submit()
+            application.save()
+            entry = audit_record(
+                action="applications.application.submitted",
+                obj=application,
+                actor=actor,
+                from_state=S.DRAFT,
+                to_state=S.SUBMITTED,
+                data={"reference": application.reference},
+            )
+            context = {
+                "reference": application.reference,
+                "summary": _("%(organisation)s submitted its application %(reference)s.")
+                % {"organisation": application.organisation.name, "reference": application.reference},
+            }
+            notify(
+                event=events.SUBMISSION_RECEIVED,
+                recipients=_members(application.organisation),
+                context=context,
+                key=f"submitted-{entry.pk}",
+                link=_link(application),
+            )
+            notify(
+                event=events.SUBMISSION_RECEIVED,
+                recipients=_case_officers(),
+                context=context,
+                key=f"submitted-{entry.pk}-staff",
+                link=_link(application),
+            )
+    except AlreadySubmitted:
+        raise
+    except RuleViolation as exc:
+        audit_refusal(action="applications.application.submit", obj=application, actor=actor, note=str(exc))
+        raise
+    return application
+
+
+@transaction.atomic
+def information_request_respond(*, information_request: InformationRequest, response: str, actor: User):
+    """Answer a request for information in writing (evidence and documents are changed alongside)."""
+    information_request = (
+        InformationRequest.objects.select_for_update().select_related("application").get(pk=information_request.pk)
+    )
+    application = information_request.application
+    _require_edit(application, actor)
+    if application.state != S.RETURNED:
+        raise RuleViolation(_("This request can no longer be answered."))
+    if not response.strip():
+        raise RuleViolation(_("Write your answer."), field_errors={"response": [_("This field is required.")]})
+    information_request.response = response.strip()
+    information_request.responded_at = timezone.now()
+    information_request.save(update_fields=["response", "responded_at"])
+    audit_record(action="applications.information_request.answered", obj=application, actor=actor)
+    return information_request
+
+
+def application_resubmit(*, application: Application, actor: User) -> Application:
+    """Send an application back to the bureau once every request for information is answered."""
+    try:
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=application.pk)
+            if application.state != S.RETURNED:
+                raise AlreadySubmitted(_("This application is not waiting for information."))
+            if not can_proceed(application.resubmit) or not has_transition_perm(application.resubmit, actor):
+                raise RuleViolation(_("You may not resubmit this application."))
+            if application.information_requests.filter(responded_at__isnull=True).exists():
+                raise RuleViolation(_("Answer every request for information before resubmitting."))
+            missing = application_missing(application=application)
+            if missing:
+                raise RuleViolation(_("The application is not complete yet."), field_errors=missing)
+            application.resubmit()
+            application.save()
+            entry = audit_record(
+                action="applications.application.resubmitted",
+                obj=application,
+                actor=actor,
+                from_state=S.RETURNED,
+                to_state=S.SUBMITTED,
+            )
+            notify(
+                event=events.RESUBMITTED,
+                recipients=_case_officers(),
+                context={"reference": application.reference},
+                key=f"resubmitted-{entry.pk}",
+                link=_link(application),
+            )
+    except AlreadySubmitted:
+        raise
+    except RuleViolation as exc:
+        audit_refusal(action="applications.application.resubmit", obj=application, actor=actor, note=str(exc))
+        raise
+    return application
+
+
+def application_withdraw(*, application: Application, reason: str, actor: User) -> Application:
+    """Withdraw an application before a decision, with a reason. Raises RuleViolation."""
+    try:
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=application.pk)
+            if not reason.strip():
+                raise RuleViolation(
+                    _("Give a reason for the withdrawal."), field_errors={"reason": [_("This field is required.")]}
+                )
+            if application.state == S.DRAFT:
+                raise RuleViolation(_("A draft has not been submitted, so there is nothing to withdraw."))
+            if not can_proceed(application.withdraw):
+                raise RuleViolation(_("A decision has been made: the application can no longer be withdrawn."))
+            if not has_transition_perm(application.withdraw, actor):
+                raise RuleViolation(_("You may not withdraw this application."))
+            from_state = application.state
+            application.withdraw(reason=reason.strip())
+            application.save()
+            entry = audit_record(
+                action="applications.application.withdrawn",
+                obj=application,
+                actor=actor,
+                from_state=from_state,
+                to_state=S.WITHDRAWN,
+                note=reason.strip(),
+            )
+            if from_state != S.DRAFT:
+                context = {"reference": application.reference, "summary": reason.strip()}
+                notify(
+                    event=events.WITHDRAWN,
+                    recipients=_members(application.organisation),
+                    context=context,
+                    key=f"withdrawn-{entry.pk}",
+                    link=_link(application),
+                )
+                notify(
+                    event=events.WITHDRAWN,
+                    recipients=_case_officers(),
+                    context=context,
+                    key=f"withdrawn-{entry.pk}-staff",
+                    link=_link(application),
+                )
+    except RuleViolation as exc:
+        audit_refusal(action="applications.application.withdraw", obj=application, actor=actor, note=str(exc))
+        raise
+    return application

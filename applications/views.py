@@ -1,3 +1,0 @@
-def dashboard_section(request):
-    """This app's part of the signed-in user's dashboard, or None."""
-    return None
