@@ -41,7 +41,8 @@ class StaffTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        # Anonymous requests (no session cookie) are left alone so public pages stay cacheable.
+        user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
         if user is not None and user.is_authenticated and self._must_enrol(request, user):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
