@@ -8,7 +8,7 @@ from agencies import services
 from agencies.models import Industry, RecognisedQualification, Scheme
 from tests import factories
 
-from .conftest import CURRENT_RPL, EXPIRED_RPL, HKIB, HKICPA, MARDEP, VTC
+from .conftest import CURRENT_RPL, HKIB, HKICPA, MARDEP, VTC
 
 pytestmark = pytest.mark.django_db
 TODAY = "2026-11-26 12:00 +08:00"
