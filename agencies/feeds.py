@@ -29,7 +29,11 @@ class RegisterEventsFeed(Feed):
     def item_title(self, item):
         appointment = item.appointment
         where = appointment.industry.name if appointment.industry_id else appointment.scheme.name
-        return f"{RegisterEventKind(item.kind).label}: {appointment.agency.name} ({where})"
+        return _("%(event)s: %(agency)s (%(where)s)") % {
+            "event": RegisterEventKind(item.kind).label,
+            "agency": appointment.agency.name,
+            "where": where,
+        }
 
     def item_description(self, item):
         return item.note
