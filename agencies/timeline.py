@@ -50,15 +50,18 @@ def build_timeline(appointments, *, today: date) -> Chart:
     first_year = min([t.start.year for t in terms] + [today.year])
     last_year = max([t.end.year for t in terms] + [today.year]) + 1
     span = (_year_start(last_year) - _year_start(first_year)).days or 1
-    plot = WIDTH - LABEL_WIDTH - 10
+    plot = WIDTH - LABEL_WIDTH - 25
 
     def x_of(day: date) -> float:
         return round(LABEL_WIDTH + plot * (day - _year_start(first_year)).days / span, 1)
 
     rows = []
     for index, appointment in enumerate(appointments):
-        label = appointment.industry.name if appointment.industry_id else appointment.scheme.name
-        row = Row(label=label, sublabel=appointment.agency.name, y=TOP + index * ROW_HEIGHT, status=appointment.status)
+        if appointment.industry_id:
+            label, sublabel = appointment.industry.name, appointment.agency.name
+        else:
+            label, sublabel = appointment.agency.name, appointment.scheme.name
+        row = Row(label=label, sublabel=sublabel, y=TOP + index * ROW_HEIGHT, status=appointment.status)
         for term in appointment.terms.all():
             end = term.end
             css = "term"

@@ -76,7 +76,7 @@ def test_unpublish_takes_it_off_the_public_register_at_once(
     client.logout()
     html = client.get("/en/register/").content.decode()
     assert "Caritas Institute of Community Education" not in html
-    assert html.count('class="register-entry') == 21
+    assert html.count('<div class="register-entry') == 21
     assert client.get(f"/en/register/agencies/{beauty.agency_id}/").status_code == 404
 
 
@@ -161,7 +161,7 @@ def test_cancel_with_grounds_and_date(client, register_admin, beauty, django_cap
     assert RegisterEvent.objects.get(appointment=beauty, kind="cancelled").note == "Assessment services ceased."
     client.logout()
     html = client.get("/en/register/?industry=beauty").content.decode()
-    assert '<li class="register-entry is-cancelled' in html
+    assert '<div class="register-entry is-cancelled' in html
     assert "cancelled with effect from 1.1.2026" in html
 
 

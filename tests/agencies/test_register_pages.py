@@ -13,7 +13,7 @@ from .conftest import CURRENT_RPL, HKIB, HKICPA, MARDEP, VTC
 pytestmark = pytest.mark.django_db
 TODAY = "2026-11-26 12:00 +08:00"
 
-ENTRY = re.compile(r'<li class="register-entry is-(\w+) card')
+ENTRY = re.compile(r'<div class="register-entry is-(\w+) card')
 
 
 def statuses(html: str) -> list[str]:
@@ -153,7 +153,7 @@ def test_agency_page_shows_collaborators_and_conditions(
     html = client.get(f"/en/register/agencies/{organisation_named(VTC).pk}/").content.decode()
     assert "Assess in Cantonese and English." in html
     assert "Hong Kong Retail Management Association" in html
-    assert html.count('class="register-entry') == 9
+    assert html.count('<article id="appointment-') == 9
 
 
 def test_agency_page_of_an_unpublished_or_unknown_agency_is_404(client, seeded_register):
@@ -280,7 +280,7 @@ def test_register_page_query_count_does_not_grow(client, seeded_register, django
         )
     with django_assert_num_queries(4):
         response = client.get("/en/register/")
-    assert response.content.decode().count('class="register-entry') == 22 + size
+    assert response.content.decode().count('<div class="register-entry') == 22 + size
 
 
 @pytest.mark.parametrize("size", [0, 12])
@@ -304,7 +304,7 @@ def test_agency_and_timeline_query_counts_do_not_grow(
         )
     with django_assert_num_queries(5):
         response = client.get(f"/en/register/agencies/{vtc.pk}/")
-    assert response.content.decode().count('class="register-entry') == 9 + size
+    assert response.content.decode().count('<article id="appointment-') == 9 + size
     with django_assert_num_queries(2):
         response = client.get("/en/register/timeline/")
     assert response.content.decode().count("<rect ") == 23 + 2 * size
