@@ -218,3 +218,10 @@ def test_cancel_twice_and_unpublish_twice_are_refused(beauty, register_admin):
     with pytest.raises(RuleViolation, match="not on the public register"):
         services.appointment_unpublish(appointment=beauty, actor=register_admin)
     assert Appointment.objects.get(pk=beauty.pk).cancelled_on == date(2026, 1, 1)
+
+
+def test_signed_in_navigation_links_register_admins_only(client, register_admin, case_officer, beauty):
+    client.force_login(register_admin)
+    assert 'href="/en/register/manage/"' in client.get("/en/dashboard/").content.decode()
+    client.force_login(case_officer)
+    assert 'href="/en/register/manage/"' not in client.get("/en/dashboard/").content.decode()
