@@ -287,3 +287,11 @@ def test_unpublished_never_leaks_into_json_csv_or_feed(
         assert "Hidden Agency" not in text
         assert "Caritas" not in text
     assert client.get(f"/register/appointments.json?agency={hidden.pk}").status_code == 400
+
+
+def test_unknown_parameters_and_page_numbers_are_ignored_by_the_exports(client, seeded_register):
+    plain = client.get("/register/appointments.json")
+    odd = client.get("/register/appointments.json?page=999999999999999999999&format=xml&utm=1")
+    assert odd.status_code == 200
+    assert odd.content == plain.content
+    assert odd["ETag"] == plain["ETag"]

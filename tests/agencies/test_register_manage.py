@@ -225,3 +225,24 @@ def test_signed_in_navigation_links_register_admins_only(client, register_admin,
     assert 'href="/en/register/manage/"' in client.get("/en/dashboard/").content.decode()
     client.force_login(case_officer)
     assert 'href="/en/register/manage/"' not in client.get("/en/dashboard/").content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_manage_list_query_count_does_not_grow(client, register_admin, beauty, django_assert_num_queries, extra):
+    from agencies.models import Scheme
+    from tests import factories
+
+    scheme = Scheme.objects.get(code="rpl")
+    for _ in range(extra):
+        services.appointment_create(
+            agency=factories.OrganisationFactory(),
+            scheme=scheme,
+            industry=factories.IndustryFactory(),
+            start=date(2024, 1, 1),
+            end=date(2028, 12, 31),
+        )
+    client.force_login(register_admin)
+    client.get("/en/register/manage/")  # the session's first request writes its idle timestamp
+    with django_assert_num_queries(4):
+        response = client.get("/en/register/manage/")
+    assert len(re.findall(r'href="/en/register/manage/\d+/"', response.content.decode())) == min(22 + extra, 50)

@@ -64,3 +64,23 @@ def test_about_pages(page, live_server, shot, axe_check, register, topic):
     page.goto(f"{live_server.url}/zh-hant/register/about/{topic}")
     shot(page, f"register-about-{topic.strip('/') or 'mechanisms'}-zh-hant")
     axe_check(page, f"about {topic}")
+
+
+def test_register_admin_cancels_and_the_register_shows_it(page, live_server, shot, axe_check, register, register_admin):
+    from agencies.models import Appointment
+
+    from .conftest import login_as
+
+    beauty = Appointment.objects.get(industry__code="beauty")
+    login_as(page, live_server, register_admin)
+    page.goto(f"{live_server.url}/en/register/manage/{beauty.pk}/")
+    page.get_by_label("Cancelled with effect from").fill("2026-01-01")
+    page.get_by_label("Grounds of cancellation").fill("Assessment services ceased.")
+    page.get_by_role("button", name="Cancel the appointment").click()
+    page.wait_for_load_state("load")
+    assert "The appointment has been cancelled." in page.locator(".messages").inner_text()
+    shot(page, "register-manage-cancelled-en")
+    axe_check(page, "register administration")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/en/register/?industry=beauty")
+    assert page.locator("div.register-entry.is-cancelled").count() == 1
