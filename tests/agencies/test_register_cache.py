@@ -143,3 +143,16 @@ def test_register_changes_work_with_redis_unreachable(
         )
     data = json.loads(client.get("/register/appointments.json?industry=beauty&as_of=2026-06-01").content)
     assert data["appointments"][0]["status"] == "cancelled"
+
+
+def test_an_edit_outside_the_services_also_invalidates(client, seeded_register, django_capture_on_commit_callbacks):
+    from agencies.models import Industry
+
+    before = client.get("/en/register/?industry=retail")
+    with django_capture_on_commit_callbacks(execute=True):
+        retail = Industry.objects.get(code="retail")
+        retail.name_en = "Retail Trade"
+        retail.save()
+    after = client.get("/en/register/?industry=retail", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "Retail Trade" in after.content.decode()
