@@ -113,6 +113,10 @@ def test_register_page_ignores_page_numbers_and_unknown_parameters(client, seede
     assert odd.status_code == 200
     assert odd["ETag"] == plain["ETag"]
     assert "utm_source" not in odd.content.decode()
+    filtered = client.get("/en/register/?utm_source=x&status=&industry=Retail").content.decode()
+    # the language switcher keeps the filters, and only them
+    assert 'href="/zh-hant/register/?industry=retail"' in filtered
+    assert 'href="/zh-hans/register/?industry=retail"' in filtered
 
 
 @time_machine.travel(TODAY, tick=False)
