@@ -1,5 +1,6 @@
 """Writes to organisations and appointments. Every change is audited and refreshes the register."""
 
+from contextlib import contextmanager
 from datetime import date
 
 from django.core.cache import cache
@@ -8,7 +9,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_record, audit_refusal
 from qfapp.exceptions import RuleViolation
 
 from .enums import RegisterEventKind, TermKind
@@ -157,6 +158,125 @@ def appointment_publish(*, appointment: Appointment, actor=None) -> Appointment:
     appointment.published_at = timezone.now()
     appointment.save(update_fields=["is_published", "published_at", "updated_at"])
     RegisterEvent.objects.create(appointment=appointment, kind=RegisterEventKind.PUBLISHED, occurred_at=timezone.now())
-    audit_record(action="agencies.appointment.published", obj=appointment, actor=actor)
+    audit_record(
+        action="agencies.appointment.published",
+        obj=appointment,
+        actor=actor,
+        from_state="unpublished",
+        to_state="published",
+    )
     register_changed()
+    return appointment
+
+
+CONDITION_LANGUAGES = ("en", "zh-hant", "zh-hans")
+
+
+@contextmanager
+def _register_admin_change(*, appointment: Appointment, actor, action: str):
+    """Check the permission, run the change in one transaction, and audit a refusal outside it so it survives."""
+    try:
+        if actor is None or not actor.has_perm("agencies.manage_register"):
+            raise RuleViolation(_("Only a register administrator may change the register."))
+        with transaction.atomic():
+            yield
+    except RuleViolation as exc:
+        audit_refusal(action=action, obj=appointment, actor=actor, note=str(exc))
+        raise
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return Appointment.objects.select_for_update().get(pk=appointment.pk)
+
+
+def appointment_unpublish(*, appointment: Appointment, actor, note: str = "") -> Appointment:
+    """Take the appointment off the public register (pages, exports and feed) at once. Raises RuleViolation."""
+    with _register_admin_change(appointment=appointment, actor=actor, action="agencies.appointment.unpublished"):
+        appointment = _locked(appointment)
+        if not appointment.is_published:
+            raise RuleViolation(_("This appointment is not on the public register."))
+        appointment.is_published = False
+        appointment.save(update_fields=["is_published", "updated_at"])
+        audit_record(
+            action="agencies.appointment.unpublished",
+            obj=appointment,
+            actor=actor,
+            from_state="published",
+            to_state="unpublished",
+            note=note,
+        )
+        register_changed()
+    return appointment
+
+
+def _conditions_of(appointment: Appointment) -> dict[str, str]:
+    return {lang: getattr(appointment, f"conditions_{lang.replace('-', '_')}") or "" for lang in CONDITION_LANGUAGES}
+
+
+def appointment_vary(*, appointment: Appointment, conditions: dict[str, str], actor, note: str = "") -> Appointment:
+    """Replace the conditions or restrictions in the three languages (`conditions` maps a language code to text).
+
+    Raises RuleViolation for a cancelled appointment or unchanged conditions.
+    """
+    with _register_admin_change(appointment=appointment, actor=actor, action="agencies.appointment.varied"):
+        appointment = _locked(appointment)
+        if appointment.cancelled_on:
+            raise RuleViolation(_("The conditions of a cancelled appointment cannot be varied."))
+        before = _conditions_of(appointment)
+        after = {lang: (conditions.get(lang) or "").strip() for lang in CONDITION_LANGUAGES}
+        if before == after:
+            raise RuleViolation(_("The conditions are unchanged."))
+        for lang, text in after.items():
+            setattr(appointment, f"conditions_{lang.replace('-', '_')}", text)
+        appointment.save(
+            update_fields=[f"conditions_{lang.replace('-', '_')}" for lang in CONDITION_LANGUAGES] + ["updated_at"]
+        )
+        audit_record(
+            action="agencies.appointment.varied",
+            obj=appointment,
+            actor=actor,
+            from_state="conditions",
+            to_state="conditions",
+            note=note,
+            data={"from": before, "to": after},
+        )
+        if appointment.is_published:
+            RegisterEvent.objects.create(
+                appointment=appointment, kind=RegisterEventKind.VARIED, occurred_at=timezone.now(), note=note
+            )
+        register_changed()
+    return appointment
+
+
+def appointment_cancel(*, appointment: Appointment, effective: date, grounds: str, actor) -> Appointment:
+    """Cancel the appointment with effect from a date within its terms, with grounds. Raises RuleViolation."""
+    with _register_admin_change(appointment=appointment, actor=actor, action="agencies.appointment.cancelled"):
+        appointment = _locked(appointment)
+        grounds = (grounds or "").strip()
+        if not grounds:
+            raise RuleViolation(_("Give the grounds of the cancellation."))
+        if appointment.cancelled_on:
+            raise RuleViolation(_("This appointment has already been cancelled."))
+        if appointment.first_start and effective < appointment.first_start:
+            raise RuleViolation(_("A cancellation cannot take effect before the first appointment began."))
+        if appointment.current_end and effective > appointment.current_end:
+            raise RuleViolation(_("A cancellation cannot take effect after the current term has ended."))
+        status_before = "appointed"
+        appointment.cancelled_on = effective
+        appointment.cancellation_grounds = grounds
+        appointment.save(update_fields=["cancelled_on", "cancellation_grounds", "updated_at"])
+        audit_record(
+            action="agencies.appointment.cancelled",
+            obj=appointment,
+            actor=actor,
+            from_state=status_before,
+            to_state="cancelled",
+            note=grounds,
+            data={"effective": effective.isoformat()},
+        )
+        if appointment.is_published:
+            RegisterEvent.objects.create(
+                appointment=appointment, kind=RegisterEventKind.CANCELLED, occurred_at=timezone.now(), note=grounds
+            )
+        register_changed()
     return appointment

@@ -1,0 +1,230 @@
+"""The public register (pages that never read the session) and its administration."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from qfapp.exceptions import RuleViolation
+
+from . import selectors, services
+from .caching import canonical_query, public_response
+from .enums import RegisterStatus, SchemeCode
+from .forms import CancelForm, RegisterFilterForm, VaryConditionsForm, normalised_filters
+from .models import Appointment, Scheme
+from .timeline import build_timeline
+
+ABOUT_TOPICS = ("mechanisms", "rpl-criteria", "professional-qualifications", "who-benefits")
+
+
+def _with_status_labels(appointments) -> list[Appointment]:
+    labels = dict(RegisterStatus.choices)
+    rows = list(appointments)
+    for row in rows:
+        row.status_label = labels[row.status]
+    return rows
+
+
+@require_safe
+def register(request):
+    """The register: RPL agencies by industry, then PQ agencies, with status as of today."""
+    params = normalised_filters(request.GET)
+    canonical_query(request, params)
+
+    def render_page():
+        industries, agencies = selectors.register_filter_choices()
+        form = RegisterFilterForm(params, industries=industries, agencies=agencies)
+        rows, status = [], 200
+        if form.is_valid():
+            rows = _with_status_labels(selectors.register_list(as_of=timezone.localdate(), **form.selector_kwargs()))
+        else:
+            status = 400
+        context = {
+            "public_page": True,
+            "form": form,
+            "rpl_rows": [row for row in rows if row.scheme.code == SchemeCode.RPL],
+            "pq_rows": [row for row in rows if row.scheme.code == SchemeCode.PQ],
+            "filtered": bool(params),
+            "today": timezone.localdate(),
+            "query": request.META["QUERY_STRING"],
+        }
+        return render(request, "agencies/register_list.html", context, status=status)
+
+    return public_response(request, name="register", params=params, render=render_page)
+
+
+@require_safe
+def agency_detail(request, pk: int):
+    """An agency's appointments, term history, conditions, collaborators and recognised qualifications."""
+    canonical_query(request, {})
+
+    def render_page():
+        entry = selectors.agency_detail(agency_id=pk, as_of=timezone.localdate())
+        _with_status_labels(entry.appointments)
+        context = {"public_page": True, "entry": entry, "agency": entry.agency, "today": timezone.localdate()}
+        return render(request, "agencies/organisation_detail.html", context)
+
+    return public_response(request, name=f"agency:{pk}", params={}, render=render_page)
+
+
+@require_safe
+def timeline(request):
+    """Appointment terms per industry as a server-drawn SVG chart with a table beside it."""
+    canonical_query(request, {})
+
+    def render_page():
+        today = timezone.localdate()
+        rows = _with_status_labels(selectors.timeline_rows(as_of=today))
+        context = {"public_page": True, "chart": build_timeline(rows, today=today), "rows": rows, "today": today}
+        return render(request, "agencies/appointment_timeline.html", context)
+
+    return public_response(request, name="timeline", params={}, render=render_page)
+
+
+@require_safe
+def about(request, topic: str = "mechanisms"):
+    """The about pages: the two mechanisms, the RPL criteria, professional qualifications, who benefits."""
+    if topic not in ABOUT_TOPICS:
+        raise Http404
+    canonical_query(request, {})
+
+    def render_page():
+        context = {"public_page": True, "topic": topic, "topics": ABOUT_TOPICS}
+        if topic == "mechanisms":
+            context["schemes"] = {s.code: s for s in Scheme.objects.all()}
+        elif topic == "rpl-criteria":
+            context["criteria"] = selectors.criteria_for_about(scheme_code=SchemeCode.RPL)
+        return render(request, f"agencies/about_{topic.replace('-', '_')}.html", context)
+
+    return public_response(request, name=f"about:{topic}", params={}, render=render_page)
+
+
+# --- Administration ---------------------------------------------------------------------------
+
+
+def _require_manager(request) -> None:
+    if not request.user.has_perm("agencies.manage_register"):
+        raise Http404
+
+
+def manage_list(request):
+    """Every appointment with its status and publication, for register administrators (others: 404)."""
+    _require_manager(request)
+    published = {"yes": True, "no": False}.get(request.GET.get("published", ""))
+    qs = _with_status_labels(selectors.manage_list(as_of=timezone.localdate(), published=published))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agencies/appointment_manage_list.html",
+        {"page_obj": page, "published": request.GET.get("published", "")},
+    )
+
+
+def manage_detail(request, pk: int):
+    _require_manager(request)
+    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
+    _with_status_labels([appointment])
+    vary_form = VaryConditionsForm(
+        initial={
+            "conditions_en": appointment.conditions_en,
+            "conditions_zh_hant": appointment.conditions_zh_hant,
+            "conditions_zh_hans": appointment.conditions_zh_hans,
+        }
+    )
+    return _manage_detail_page(request, appointment, vary_form=vary_form, cancel_form=CancelForm())
+
+
+def _manage_detail_page(request, appointment, *, vary_form, cancel_form, status: int = 200):
+    terms = list(appointment.terms.order_by("start"))
+    return render(
+        request,
+        "agencies/appointment_manage_detail.html",
+        {"appointment": appointment, "terms": terms, "vary_form": vary_form, "cancel_form": cancel_form},
+        status=status,
+    )
+
+
+def _refused(request, exc: RuleViolation) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+@require_POST
+def manage_publish(request, pk: int):
+    _require_manager(request)
+    appointment = get_object_or_404(Appointment, pk=pk)
+    if appointment.is_published:
+        messages.info(request, _("This appointment is already on the public register."))
+    else:
+        services.appointment_publish(appointment=appointment, actor=request.user)
+        messages.success(request, _("The appointment is now on the public register."))
+    return redirect("agencies:manage_detail", pk=pk)
+
+
+@require_POST
+def manage_unpublish(request, pk: int):
+    _require_manager(request)
+    appointment = get_object_or_404(Appointment, pk=pk)
+    try:
+        services.appointment_unpublish(appointment=appointment, actor=request.user)
+    except RuleViolation as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The appointment has been taken off the public register."))
+    return redirect("agencies:manage_detail", pk=pk)
+
+
+@require_POST
+def manage_vary(request, pk: int):
+    _require_manager(request)
+    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
+    form = VaryConditionsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_vary(
+                appointment=appointment,
+                conditions=form.conditions(),
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except RuleViolation as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The conditions have been varied."))
+            return redirect("agencies:manage_detail", pk=pk)
+    _with_status_labels([appointment])
+    return _manage_detail_page(request, appointment, vary_form=form, cancel_form=CancelForm(), status=400)
+
+
+@require_POST
+def manage_cancel(request, pk: int):
+    _require_manager(request)
+    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        effective: date = form.cleaned_data["effective"]
+        try:
+            services.appointment_cancel(
+                appointment=appointment, effective=effective, grounds=form.cleaned_data["grounds"], actor=request.user
+            )
+        except RuleViolation as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The appointment has been cancelled."))
+            return redirect("agencies:manage_detail", pk=pk)
+    else:
+        messages.error(request, _("The appointment was not cancelled: correct the form below."))
+    _with_status_labels([appointment])
+    vary_form = VaryConditionsForm(
+        initial={
+            "conditions_en": appointment.conditions_en,
+            "conditions_zh_hant": appointment.conditions_zh_hant,
+            "conditions_zh_hans": appointment.conditions_zh_hans,
+        }
+    )
+    return _manage_detail_page(request, appointment, vary_form=vary_form, cancel_form=form, status=400)
