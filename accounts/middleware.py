@@ -5,6 +5,9 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 
+STAFF_TOTP_SESSION_KEY = "_qf_staff_totp"
+
+
 class SessionLimitsMiddleware:
     """End a signed-in session after the idle limit; the absolute limit is SESSION_COOKIE_AGE.
 
@@ -61,4 +64,10 @@ class StaffTwoFactorMiddleware:
         parts = path.strip("/").split("/")
         if len(parts) >= 2 and parts[0] in dict(settings.LANGUAGES) and parts[1] == "accounts":
             return False
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        if request.session.get(STAFF_TOTP_SESSION_KEY):
+            return False
+        enrolled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        if enrolled:
+            # Remembered for the session (cleared when the authenticator is removed: accounts.apps).
+            request.session[STAFF_TOTP_SESSION_KEY] = True
+        return not enrolled

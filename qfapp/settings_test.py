@@ -6,6 +6,13 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qfapp")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each xdist worker gets its own Redis database (15, 14, ...): a test that clears the cache or
+# purges the queue must not reach into another worker's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and _worker[2:].isdigit():
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    if _db.isdigit():
+        os.environ["REDIS_URL"] = f"{_base}/{max(int(_db) - int(_worker[2:]), 0)}"
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 

@@ -29,3 +29,15 @@ def url_in_language(context, language: str) -> str:
         return f"/{language}/"
     url = translate_url(request.get_full_path(), language)
     return url
+
+
+@register.simple_tag
+def can(user, permission: str, obj=None) -> bool:
+    """Ask a named permission of the project's rules only ({% can user "app.perm" obj as ok %}).
+
+    Unlike `perms`, this never falls through to Django's model permissions, which would load every
+    permission of the user from the database on each page.
+    """
+    import rules
+
+    return rules.has_perm(permission, user, obj)
