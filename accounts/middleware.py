@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 
-
 STAFF_TOTP_SESSION_KEY = "_qf_staff_totp"
 
 

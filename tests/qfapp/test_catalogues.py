@@ -36,6 +36,8 @@ def test_shared_strings_read_the_same_in_every_app():
                     continue
                 key = (entry.msgctxt or "", entry.msgid)
                 if key in seen and seen[key][0] != entry.msgstr:
-                    conflicts.append(f"{lang} {entry.msgid!r}: {seen[key][1]} {seen[key][0]!r} vs {path} {entry.msgstr!r}")
+                    conflicts.append(
+                        f"{lang} {entry.msgid!r}: {seen[key][1]} {seen[key][0]!r} vs {path} {entry.msgstr!r}"
+                    )
                 seen.setdefault(key, (entry.msgstr, path))
     assert conflicts == []
