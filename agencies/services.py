@@ -165,8 +165,33 @@ def appointment_publish(*, appointment: Appointment, actor=None) -> Appointment:
         from_state="unpublished",
         to_state="published",
     )
+    _notify_published(appointment=appointment)
     register_changed()
     return appointment
+
+
+def _notify_published(*, appointment: Appointment) -> None:
+    """Tell the agency's people that their appointment is on the public register."""
+    from django.urls import reverse
+
+    from notifications.events import APPOINTMENT_PUBLISHED
+    from notifications.services import notify
+
+    members = [m.user for m in appointment.agency.memberships.select_related("user")]
+    if not members:
+        return
+    notify(
+        event=APPOINTMENT_PUBLISHED,
+        recipients=members,
+        context={
+            "organisation_name": appointment.agency.name,
+            "scheme_name": appointment.scheme.name,
+            "industry_name": appointment.industry.name if appointment.industry_id else "",
+            "term_end": appointment.current_end,
+        },
+        key=f"appointment-{appointment.pk}-{appointment.published_at:%Y%m%d%H%M%S%f}",
+        link=reverse("agencies:agency", args=[appointment.agency_id]),
+    )
 
 
 CONDITION_LANGUAGES = ("en", "zh-hant", "zh-hans")
