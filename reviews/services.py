@@ -409,6 +409,10 @@ def scores_save(
                 criterion = criteria.get(int(criterion_id))
                 if criterion is None:
                     raise RuleViolation(_("That criterion is not part of this application's criteria set."))
+                if not any(entry.get(k) not in (None, "") for k in ("verdict", "score", "reason", "document_id")):
+                    # An empty row in a draft: nothing to keep.
+                    CriterionScore.objects.filter(assignment=locked, criterion=criterion).delete()
+                    continue
                 values = _clean_score(criterion, entry, locked.application, errors)
                 if values is None:
                     continue

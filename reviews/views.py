@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from applications.enums import ApplicationState
 from applications.models import Application
@@ -104,9 +103,10 @@ def queue(request):
 
 
 @login_required
-@require_POST
 def bulk_assign(request):
     _require(request, "reviews.assign_reviewers")
+    if request.method != "POST":
+        return redirect("reviews:queue")
     form = BulkAssignForm(request.POST)
     ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
     if not ids:
@@ -198,9 +198,10 @@ def _run(request, application, fn, success: str, **kwargs):
 
 
 @login_required
-@require_POST
 def case_action(request, pk: int, action: str):
     application = _case(request, pk)
+    if request.method != "POST":
+        return redirect("reviews:case", pk=pk)
     expected = _expected(request)
     criteria = list(application.criteria_set.criteria.order_by("order", "code"))
     if action == "start-screening":
@@ -395,10 +396,11 @@ def assignment(request, pk: int):
 
 
 @login_required
-@require_POST
 def respond(request, pk: int):
     assignment = get_object_or_404(ReviewAssignment.objects.select_related("application"), pk=pk)
     _require(request, "reviews.respond_assignment", assignment)
+    if request.method != "POST":
+        return redirect("reviews:assignment", pk=pk)
     form = RespondForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
