@@ -65,7 +65,7 @@ class RespondForm(forms.Form):
     )
 
 
-def _reason_fields(form, criteria, prefix: str, label) -> None:
+def _reason_fields(form, criteria, prefix: str) -> None:
     for criterion in criteria:
         form.fields[f"{prefix}_{criterion.pk}"] = forms.CharField(
             label=f"{criterion.code}. {criterion.title}", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -77,9 +77,9 @@ def _reason_fields(form, criteria, prefix: str, label) -> None:
 class ReasonsForm(forms.Form):
     """One optional text per criterion: what is missing, or why it fails."""
 
-    def __init__(self, *args, criteria, prefix="reason", **kwargs):
+    def __init__(self, *args, criteria, field_prefix="reason", **kwargs):
         super().__init__(*args, **kwargs)
-        _reason_fields(self, criteria, prefix, None)
+        _reason_fields(self, criteria, field_prefix)
 
     def reasons(self) -> list[tuple[int, str]]:
         return [(c.pk, self.cleaned_data.get(f"{self.prefix_name}_{c.pk}", "")) for c in self.criteria]
@@ -92,7 +92,7 @@ class ReturnForm(ReasonsForm):
     )
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefix="missing", **kwargs)
+        super().__init__(*args, field_prefix="missing", **kwargs)
         self.fields["reply_by"].initial = timezone.localdate() + timedelta(days=21)
         self.order_fields(["reply_by", "message"])
 

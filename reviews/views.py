@@ -172,14 +172,15 @@ def case(request, pk: int):
             context["recommend_form"] = RecommendForm()
     if may_decide and state == S.RECOMMENDED:
         context["determination_form"] = DeterminationForm(
-            instance=Determination.objects.filter(application=application).first()
+            instance=Determination.objects.filter(application=application).first(), prefix="det"
         )
         context["considerations_form"] = ConsiderationsForm(
             instance=Considerations.objects.filter(application=application).first()
-            or Considerations(fee_policy=application.fee_policy)
+            or Considerations(fee_policy=application.fee_policy),
+            prefix="con",
         )
-        context["appoint_form"] = AppointForm(application=application)
-        context["reject_form"] = ReasonsForm(criteria=criteria)
+        context["appoint_form"] = AppointForm(application=application, prefix="apt")
+        context["reject_form"] = ReasonsForm(criteria=criteria, prefix="rej")
     return render(request, "reviews/application_case.html", context)
 
 
@@ -284,7 +285,7 @@ def case_action(request, pk: int, action: str):
             expected_state=expected,
         )
     if action == "determination":
-        form = DeterminationForm(request.POST)
+        form = DeterminationForm(request.POST, prefix="det")
         if not form.is_valid():
             _form_errors(request, form)
             return redirect("reviews:case", pk=pk)
@@ -292,7 +293,7 @@ def case_action(request, pk: int, action: str):
             request, application, services.determination_record, _("Determination recorded."), **form.cleaned_data
         )
     if action == "considerations":
-        form = ConsiderationsForm(request.POST)
+        form = ConsiderationsForm(request.POST, prefix="con")
         if not form.is_valid():
             _form_errors(request, form)
             return redirect("reviews:case", pk=pk)
@@ -300,7 +301,7 @@ def case_action(request, pk: int, action: str):
             request, application, services.considerations_record, _("Considerations recorded."), **form.cleaned_data
         )
     if action == "appoint":
-        form = AppointForm(request.POST, application=application)
+        form = AppointForm(request.POST, application=application, prefix="apt")
         if not form.is_valid():
             _form_errors(request, form)
             return redirect("reviews:case", pk=pk)
@@ -316,7 +317,7 @@ def case_action(request, pk: int, action: str):
             expected_state=expected,
         )
     if action == "reject":
-        form = ReasonsForm(request.POST, criteria=criteria)
+        form = ReasonsForm(request.POST, criteria=criteria, prefix="rej")
         form.is_valid()
         return _run(
             request,

@@ -160,7 +160,11 @@ def test_appoint_through_the_page(client, decidable_case, approver):
     client.force_login(approver)
     response = client.post(
         reverse("reviews:case_action", args=[decidable_case.pk, "appoint"]),
-        {"expected_state": "recommended", "term_start": TERM_START.isoformat(), "term_end": TERM_END.isoformat()},
+        {
+            "expected_state": "recommended",
+            "apt-term_start": TERM_START.isoformat(),
+            "apt-term_end": TERM_END.isoformat(),
+        },
         follow=True,
     )
     assert messages_of(response) == ["Appointed. The register administrator will publish the appointment."]
@@ -174,7 +178,11 @@ def test_appoint_with_term_end_before_start_is_a_message(client, decidable_case,
     client.force_login(approver)
     response = client.post(
         reverse("reviews:case_action", args=[decidable_case.pk, "appoint"]),
-        {"expected_state": "recommended", "term_start": TERM_END.isoformat(), "term_end": TERM_START.isoformat()},
+        {
+            "expected_state": "recommended",
+            "apt-term_start": TERM_END.isoformat(),
+            "apt-term_end": TERM_START.isoformat(),
+        },
         follow=True,
     )
     assert messages_of(response) == ["Term ends: The term cannot end before it starts."]
