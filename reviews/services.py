@@ -445,7 +445,7 @@ def _clean_score(criterion: Criterion, entry: dict, application: Application, er
     else:
         if verdict:
             errors.setdefault(criterion.code, []).append(
-                _("Criterion %(code)s is scored 0-4, not met or not met.") % {"code": criterion.code}
+                _("Criterion %(code)s is scored from 0 to 4, not marked met or not met.") % {"code": criterion.code}
             )
             return None
         if raw not in (None, ""):
