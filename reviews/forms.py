@@ -57,12 +57,19 @@ class RespondForm(forms.Form):
     )
     answer = forms.ChoiceField(
         label=_("Your answer"),
+        required=False,
         choices=[("accept", _("I accept the review")), ("decline", _("I decline the review"))],
         widget=forms.RadioSelect,
     )
     decline_reason = forms.CharField(
         label=_("Reason for declining"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_conflict") == "no" and not data.get("answer"):
+            self.add_error("answer", _("Say whether you accept or decline the review."))
+        return data
 
 
 def _reason_fields(form, criteria, prefix: str) -> None:

@@ -103,3 +103,12 @@ def record_determination(application, approver):
 def decidable_case(recommended_case, approver):
     record_determination(recommended_case, approver)
     return recommended_case
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a request in another language leaves it active in the thread."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

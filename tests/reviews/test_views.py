@@ -259,3 +259,55 @@ def test_dashboard_sections(client, accepted, reviewer, case_officer, approver):
     assert "1 open case in the work queue" in client.get(reverse("dashboard")).content.decode()
     client.force_login(approver)
     assert "0 cases awaiting a decision" in client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 9])
+def test_reviewer_and_approver_queues_query_count_does_not_grow(
+    client, reference, case_officer, reviewer, approver, django_assert_num_queries, size
+):
+    for app in _make_cases(size):
+        ReviewAssignment.objects.create(application=app, reviewer=reviewer, due_on=due(), invited_by=case_officer)
+    for _ in range(size):
+        ApplicationFactory(state="recommended", evidence=False, submitted_at=timezone.now())
+    client.force_login(reviewer)
+    client.get(reverse("reviews:my_reviews"))
+    with django_assert_num_queries(REVIEWER_QUEUE_QUERIES):
+        page = client.get(reverse("reviews:my_reviews")).content.decode()
+    assert page.count("/review/assignments/") >= size
+    client.force_login(approver)
+    client.get(reverse("reviews:approvals"))
+    with django_assert_num_queries(APPROVER_QUEUE_QUERIES):
+        page = client.get(reverse("reviews:approvals")).content.decode()
+    assert page.count("/review/cases/") == size
+
+
+REVIEWER_QUEUE_QUERIES = 7
+APPROVER_QUEUE_QUERIES = 7
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "checks"), [("zh-hant", "初步審查", "法律實體"), ("zh-hans", "初步审查", "法律实体")]
+)
+def test_case_page_in_chinese(client, screening_case, case_officer, lang, heading, checks):
+    client.force_login(case_officer)
+    page = client.get(f"/{lang}/review/cases/{screening_case.pk}/").content.decode()
+    assert heading in page and checks in page
+
+
+def test_declaring_a_conflict_needs_no_answer_and_hides_the_case(client, review_case, case_officer, reviewer):
+    from reviews import services
+
+    assignment = services.assignment_invite(
+        application=review_case, reviewer=reviewer, due_on=due(), actor=case_officer
+    )
+    client.force_login(reviewer)
+    response = client.post(reverse("reviews:respond", args=[assignment.pk]), {"has_conflict": "no"}, follow=True)
+    assert messages_of(response) == ["Your answer: Say whether you accept or decline the review."]
+    response = client.post(
+        reverse("reviews:respond", args=[assignment.pk]),
+        {"has_conflict": "yes", "conflict_note": "I advise the applicant."},
+        follow=True,
+    )
+    assert messages_of(response) == ["Thank you for declaring the conflict. The case officer will ask someone else."]
+    assert ReviewAssignment.objects.get().state == "conflicted"
+    assert client.get(reverse("reviews:assignment", args=[assignment.pk])).status_code == 404
