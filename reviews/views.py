@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from applications.enums import ApplicationState
 from applications.models import Application
 from audit.selectors import audit_for_object
+from audit.services import audit_refusal
 from qfapp.exceptions import RuleViolation
 
 from . import selectors, services
-from .enums import AssignmentState
+from .conditions import MIN_REVIEWS
+from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from .forms import (
     AppointForm,
     BulkAssignForm,
@@ -138,6 +140,7 @@ def case(request, pk: int):
     scores = selectors.case_scores(application=application)
     is_officer = user.has_perm("reviews.assign_reviewers")
     may_decide = user.has_perm("reviews.decide_case", application)
+    assignments = list(selectors.case_assignments(application=application))
     moderation_forms = []
     if is_officer and state == S.UNDER_REVIEW:
         for row in scores.flagged_rows:
@@ -157,7 +160,10 @@ def case(request, pk: int):
         "may_decide": may_decide,
         "checklist": selectors.screening_checklist(application=application),
         "gate_checks": selectors.screening_gate_checks(application=application),
-        "assignments": selectors.case_assignments(application=application),
+        "assignments": assignments,
+        "needs_reviewers": is_officer
+        and state in (S.SCREENING, S.UNDER_REVIEW)
+        and sum(1 for a in assignments if a.state in ACTIVE_ASSIGNMENT_STATES) < MIN_REVIEWS,
         "timeline": audit_for_object(obj=application),
         "moderation_forms": moderation_forms,
         "S": {s.name: s.value for s in S},
@@ -182,6 +188,31 @@ def case(request, pk: int):
         context["appoint_form"] = AppointForm(application=application, prefix="apt")
         context["reject_form"] = ReasonsForm(criteria=criteria, prefix="rej")
     return render(request, "reviews/application_case.html", context)
+
+
+ACTION_CODES = {
+    "return": "applications.application.returned",
+    "invite": "reviews.assignment.invited",
+    "moderate": "reviews.moderation.saved",
+    "recommend": "applications.application.recommended",
+    "determination": "reviews.determination.recorded",
+    "considerations": "reviews.considerations.recorded",
+    "appoint": "applications.application.appointed",
+}
+
+
+def _invalid(request, application, action: str, form):
+    """A form that does not validate: tell the user what is wrong and record the refused attempt."""
+    _form_errors(request, form)
+    audit_refusal(
+        action=ACTION_CODES[action],
+        obj=application,
+        actor=request.user,
+        note="; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+        request=request,
+        from_state=application.state,
+    )
+    return redirect("reviews:case", pk=application.pk)
 
 
 def _expected(request) -> str | None:
@@ -214,8 +245,7 @@ def case_action(request, pk: int, action: str):
     if action == "return":
         form = ReturnForm(request.POST, criteria=criteria)
         if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("reviews:case", pk=pk)
+            return _invalid(request, application, action, form)
         return _run(
             request,
             application,
@@ -240,8 +270,7 @@ def case_action(request, pk: int, action: str):
     if action == "invite":
         form = InviteForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("reviews:case", pk=pk)
+            return _invalid(request, application, action, form)
         made, refused = services.assignment_bulk_invite(
             applications=[application],
             reviewers=list(form.cleaned_data["reviewers"]),
@@ -258,8 +287,7 @@ def case_action(request, pk: int, action: str):
         prefix = f"m{request.POST.get('criterion_pk', '')}"
         form = ModerationForm(request.POST, prefix=prefix)
         if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("reviews:case", pk=pk)
+            return _invalid(request, application, action, form)
         return _run(
             request,
             application,
@@ -273,8 +301,7 @@ def case_action(request, pk: int, action: str):
     if action == "recommend":
         form = RecommendForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("reviews:case", pk=pk)
+            return _invalid(request, application, action, form)
         return _run(
             request,
             application,
@@ -287,24 +314,21 @@ def case_action(request, pk: int, action: str):
     if action == "determination":
         form = DeterminationForm(request.POST, prefix="det")
         if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("reviews:case", pk=pk)
+            return _invalid(request, application, action, form)
         return _run(
             request, application, services.determination_record, _("Determination recorded."), **form.cleaned_data
         )
     if action == "considerations":
         form = ConsiderationsForm(request.POST, prefix="con")
         if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("reviews:case", pk=pk)
+            return _invalid(request, application, action, form)
         return _run(
             request, application, services.considerations_record, _("Considerations recorded."), **form.cleaned_data
         )
     if action == "appoint":
         form = AppointForm(request.POST, application=application, prefix="apt")
         if not form.is_valid():
-            _form_errors(request, form)
-            return redirect("reviews:case", pk=pk)
+            return _invalid(request, application, action, form)
         return _run(
             request,
             application,

@@ -95,6 +95,8 @@ def test_bad_date_is_a_message_not_a_500(client, screening_case, case_officer):
     assert response.status_code == 200
     assert messages_of(response) == ["Reply by: Enter a valid date."]
     assert Application.objects.get(pk=screening_case.pk).state == "screening"
+    refused = AuditEntry.objects.get(outcome="refused")
+    assert (refused.action, refused.note) == ("applications.application.returned", "reply_by: Enter a valid date.")
 
 
 def test_reviewer_declares_accepts_and_scores_through_the_pages(client, review_case, case_officer, reviewer):
@@ -311,3 +313,42 @@ def test_declaring_a_conflict_needs_no_answer_and_hides_the_case(client, review_
     assert messages_of(response) == ["Thank you for declaring the conflict. The case officer will ask someone else."]
     assert ReviewAssignment.objects.get().state == "conflicted"
     assert client.get(reverse("reviews:assignment", args=[assignment.pk])).status_code == 404
+
+
+def test_case_page_asks_for_a_replacement_reviewer(client, review_case, case_officer, reviewer, second_reviewer):
+    from reviews import services
+
+    client.force_login(case_officer)
+    url = reverse("reviews:case", args=[review_case.pk])
+    warning = "Fewer than two reviewers are active on this case: invite another."
+    assert warning in client.get(url).content.decode()
+    first = services.assignment_invite(application=review_case, reviewer=reviewer, due_on=due(), actor=case_officer)
+    services.assignment_invite(application=review_case, reviewer=second_reviewer, due_on=due(), actor=case_officer)
+    assert warning not in client.get(url).content.decode()
+    services.assignment_respond(assignment=first, actor=reviewer, accept=True, has_conflict=True)
+    assert warning in client.get(url).content.decode()
+
+
+def test_ineligible_through_the_page(client, screening_case, case_officer):
+    client.force_login(case_officer)
+    c = criteria(screening_case)
+    response = client.post(
+        reverse("reviews:case_action", args=[screening_case.pk, "ineligible"]),
+        {"expected_state": "screening", f"reason_{c['1'].pk}": "Not incorporated."},
+        follow=True,
+    )
+    assert messages_of(response) == ["The case was closed as ineligible."]
+    assert Application.objects.get(pk=screening_case.pk).state == "ineligible"
+
+
+def test_reject_through_the_page(client, decidable_case, approver):
+    client.force_login(approver)
+    c = criteria(decidable_case)
+    url = reverse("reviews:case_action", args=[decidable_case.pk, "reject"])
+    response = client.post(url, {"expected_state": "recommended"}, follow=True)
+    assert messages_of(response) == ["Give at least one reason, against a criterion."]
+    response = client.post(
+        url, {"expected_state": "recommended", f"rej-reason_{c['7'].pk}": "Reserves too thin."}, follow=True
+    )
+    assert messages_of(response) == ["The application was rejected."]
+    assert Application.objects.get(pk=decidable_case.pk).state == "rejected"
