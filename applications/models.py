@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from agencies.enums import MemberRole
 from agencies.models import Appointment, CriteriaSet, Criterion, Industry, Organisation, Scheme
+from reviews import conditions as review_conditions
 
 from .enums import WITHDRAWABLE, ApplicationKind, ApplicationState, ScanStatus
 
@@ -115,22 +116,44 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def mark_ineligible(self):
         self.decided_at = timezone.now()
 
-    @transition(field=state, source=S.SCREENING, target=S.UNDER_REVIEW, permission="applications.screen_application")
+    @transition(
+        field=state,
+        source=S.SCREENING,
+        target=S.UNDER_REVIEW,
+        permission="applications.screen_application",
+        conditions=[review_conditions.evidence_complete],
+    )
     def send_to_review(self):
         pass
 
     @transition(
-        field=state, source=S.UNDER_REVIEW, target=S.RECOMMENDED, permission="applications.recommend_application"
+        field=state,
+        source=S.UNDER_REVIEW,
+        target=S.RECOMMENDED,
+        permission="applications.recommend_application",
+        conditions=[review_conditions.reviews_complete, review_conditions.flags_moderated],
     )
     def recommend(self):
         pass
 
     # -- transitions: the approver ---------------------------------------------------------
-    @transition(field=state, source=S.RECOMMENDED, target=S.APPOINTED, permission="applications.decide_application")
+    @transition(
+        field=state,
+        source=S.RECOMMENDED,
+        target=S.APPOINTED,
+        permission="applications.decide_application",
+        conditions=[review_conditions.competence_determined],
+    )
     def appoint(self):
         self.decided_at = timezone.now()
 
-    @transition(field=state, source=S.RECOMMENDED, target=S.REJECTED, permission="applications.decide_application")
+    @transition(
+        field=state,
+        source=S.RECOMMENDED,
+        target=S.REJECTED,
+        permission="applications.decide_application",
+        conditions=[review_conditions.considerations_recorded],
+    )
     def reject(self):
         self.decided_at = timezone.now()
 

@@ -4,6 +4,7 @@ import rules
 
 from accounts.rules import is_approver, is_case_officer
 from agencies.rules import is_org_editor, is_org_member
+from reviews import rules as reviews_rules
 
 
 @rules.predicate
@@ -16,7 +17,10 @@ def is_applicant_editor(user, application) -> bool:
     return application is not None and is_org_editor(user, application.organisation)
 
 
-rules.add_perm("applications.view_application", is_applicant_member | is_case_officer | is_approver)
+rules.add_perm(
+    "applications.view_application",
+    is_applicant_member | is_case_officer | is_approver | reviews_rules.is_cleared_reviewer_of,
+)
 rules.add_perm("applications.edit_application", is_applicant_editor)
 rules.add_perm("applications.submit_application", is_applicant_editor)
 rules.add_perm("applications.withdraw_application", is_applicant_editor)

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("assign/", views.bulk_assign, name="bulk_assign"),
+    path("cases/<int:pk>/", views.case, name="case"),
+    path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+    path("assignments/", views.my_reviews, name="my_reviews"),
+    path("assignments/<int:pk>/", views.assignment, name="assignment"),
+    path("assignments/<int:pk>/respond/", views.respond, name="respond"),
+    path("approvals/", views.approvals, name="approvals"),
+]
