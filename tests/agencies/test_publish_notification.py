@@ -10,7 +10,9 @@ from tests import factories
 def test_publishing_tells_each_member_of_the_agency_once_in_their_language(reference, register_admin):
     agency = factories.OrganisationFactory()
     english = factories.MembershipFactory(organisation=agency).user
-    chinese = factories.MembershipFactory(organisation=agency, user=factories.UserFactory(preferred_language="zh-hant")).user
+    chinese = factories.MembershipFactory(
+        organisation=agency, user=factories.UserFactory(preferred_language="zh-hant")
+    ).user
     outsider = factories.UserFactory()
     appointment = services.appointment_create(
         agency=agency,

@@ -6,12 +6,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.roles import APPROVER, CASE_OFFICER, REVIEWER
+from accounts.roles import APPROVER, CASE_OFFICER, REVIEWER, STAFF_ROLES
 from agencies.enums import MemberRole
 from agencies.services import appointment_publish
 from applications.models import Application
 from audit.models import AuditEntry
 from tests.factories import ApplicationFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+from tests.conftest import _with_totp
 
 from .conftest import login_as
 
@@ -22,6 +24,8 @@ def person(name: str, role: str | None = None):
     user = UserFactory(full_name=name, is_staff=role in (CASE_OFFICER, APPROVER))
     if role:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if role in STAFF_ROLES:
+        _with_totp(user)  # bureau staff must have an authenticator app
     return user
 
 

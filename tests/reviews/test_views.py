@@ -216,7 +216,7 @@ def test_queue_query_count_does_not_grow_with_rows(
     assert response.content.decode().count('name="application"') == size
 
 
-QUEUE_QUERIES = 10
+QUEUE_QUERIES = 9
 
 
 def test_queue_filters_and_search(client, reference, case_officer, reviewer):
@@ -283,8 +283,8 @@ def test_reviewer_and_approver_queues_query_count_does_not_grow(
     assert page.count("/review/cases/") == size
 
 
-REVIEWER_QUEUE_QUERIES = 7
-APPROVER_QUEUE_QUERIES = 7
+REVIEWER_QUEUE_QUERIES = 6
+APPROVER_QUEUE_QUERIES = 6
 
 
 @pytest.mark.parametrize(
