@@ -11,9 +11,8 @@ from agencies.enums import MemberRole
 from agencies.services import appointment_publish
 from applications.models import Application
 from audit.models import AuditEntry
-from tests.factories import ApplicationFactory, MembershipFactory, OrganisationFactory, UserFactory
-
 from tests.conftest import _with_totp
+from tests.factories import ApplicationFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 from .conftest import login_as
 
