@@ -76,6 +76,7 @@ class ApplicationFactory(DjangoModelFactory):
 
     class Meta:
         model = "applications.Application"
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     scheme = factory.LazyFunction(lambda: criteria_set_for("rpl").scheme)
