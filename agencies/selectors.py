@@ -68,7 +68,7 @@ def register_list(
             status_rank=_rank("status", [s.value for s in STATUS_ORDER]),
             scheme_rank=_rank("scheme__code", [SchemeCode.RPL.value, SchemeCode.PQ.value]),
         )
-        .prefetch_related(Prefetch("collaborators", queryset=Organisation.objects.order_by("name_en", "pk")))
+        .prefetch_related(Prefetch("collaborators", queryset=Organisation.objects.order_by("pk")))
         .order_by("status_rank", "scheme_rank", "industry__sort_order", "industry__code", "agency__name_en", "pk")
     )
     if scheme:
@@ -114,7 +114,7 @@ def agency_detail(*, agency_id: int, as_of: date) -> AgencyRegisterEntry:
         .filter(agency=agency, is_published=True)
         .annotate(scheme_rank=_rank("scheme__code", [SchemeCode.RPL.value, SchemeCode.PQ.value]))
         .prefetch_related(
-            Prefetch("collaborators", queryset=Organisation.objects.order_by("name_en", "pk")),
+            Prefetch("collaborators", queryset=Organisation.objects.order_by("pk")),
             Prefetch("terms", queryset=AppointmentTerm.objects.order_by("start")),
             Prefetch("qualifications", queryset=RecognisedQualification.objects.order_by("qf_level", "title")),
         )

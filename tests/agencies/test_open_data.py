@@ -51,8 +51,8 @@ def test_json_contract_exactly(client, seeded_register, organisation_named):
                     "id": vtc.pk,
                     "name": {"en": VTC, "zh-hant": "職業訓練局", "zh-hans": "职业训练局"},
                 },
+                # in the order of the public page: 香港零售管理协会 及 HKFTU
                 "collaborators": [
-                    {"name": {"en": hkftu, "zh-hant": hkftu, "zh-hans": hkftu}},
                     {
                         "name": {
                             "en": "Hong Kong Retail Management Association",
@@ -60,6 +60,7 @@ def test_json_contract_exactly(client, seeded_register, organisation_named):
                             "zh-hans": "香港零售管理协会",
                         }
                     },
+                    {"name": {"en": hkftu, "zh-hant": hkftu, "zh-hans": hkftu}},
                 ],
                 "term": {"start": "2014-12-01", "end": "2024-11-30"},
                 "enquiry_phone": "(852) 3907-6868",
