@@ -5,6 +5,7 @@ production: DEBUG is off and a secret key must be given. `make run` sets DEBUG=1
 """
 
 import sys
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,10 +103,13 @@ TEMPLATES = [
 ]
 
 try:
-    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+    with warnings.catch_warnings():
+        # django-environ warns about an unknown scheme; the check below reports it in one line.
+        warnings.simplefilter("ignore")
+        DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 except Exception:  # noqa: BLE001 - any parse failure is reported the same way
     _stop("DATABASE_URL", "is malformed; expected e.g. postgres://user@host:5432/name.")
-if DATABASES["default"]["ENGINE"] not in (
+if DATABASES["default"].get("ENGINE") not in (
     "django.db.backends.postgresql",
     "django.db.backends.sqlite3",
 ) or not DATABASES["default"].get("NAME"):
