@@ -16,6 +16,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)  # no session to limit; reading one would add Vary: Cookie
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
