@@ -58,6 +58,14 @@ worker: venv ## a Celery worker against REDIS_URL
 beat: venv ## the Celery beat scheduler against REDIS_URL
 	$(BIN)/celery -A qfapp beat --loglevel INFO
 
+backup: venv ## dump DATABASE_URL and the private files into var/backups/<UTC time> (or BACKUP_DIR)
+	bash scripts/backup.sh
+
+restore: venv ## restore BACKUP=<folder> into TARGET_DATABASE_URL=<new database> and TARGET_FILES=<empty folder>
+	@test -n "$(BACKUP)" -a -n "$(TARGET_DATABASE_URL)" -a -n "$(TARGET_FILES)" || \
+		{ echo "usage: make restore BACKUP=var/backups/<time> TARGET_DATABASE_URL=postgres://.../new_db TARGET_FILES=<empty folder>"; exit 2; }
+	bash scripts/restore.sh "$(BACKUP)" "$(TARGET_DATABASE_URL)" "$(TARGET_FILES)"
+
 messages: venv ## extract and compile the translation catalogues
 	bash scripts/messages.sh
 
