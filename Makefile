@@ -58,6 +58,9 @@ worker: venv ## a Celery worker against REDIS_URL
 beat: venv ## the Celery beat scheduler against REDIS_URL
 	$(BIN)/celery -A qfapp beat --loglevel INFO
 
+bench: venv services ## seed a benchmark database, serve it with gunicorn and measure every page with wrk
+	$(BIN)/python benchmarks/run.py
+
 backup: venv ## dump DATABASE_URL and the private files into var/backups/<UTC time> (or BACKUP_DIR)
 	bash scripts/backup.sh
 

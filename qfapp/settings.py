@@ -263,7 +263,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "qfapp.storage.StaticFilesStorage"},
 }
 # Private documents live outside any served path and are read only through checked views.
 PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private")))
@@ -290,6 +290,10 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HKQF Assessment Agencies <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Benchmark ------------------------------------------------------------------------------
+# BENCH_MODE=1 adds /bench/trivial, the upper bound `make bench` compares every page with.
+BENCH_MODE = env.bool("BENCH_MODE", default=False)
 
 # --- Domain settings -----------------------------------------------------------------------
 TERM_EXPIRY_LEAD_MONTHS = env.list("TERM_EXPIRY_LEAD_MONTHS", cast=int, default=[12, 6, 3])
