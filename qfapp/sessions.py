@@ -21,9 +21,9 @@ def user_sessions_end(*, user, actor=None) -> int:
     return len(ended)
 
 
-def _remember_active(sender, instance, **kwargs):
-    if instance.pk is None:
-        instance._qf_was_active = False
+def _remember_active(sender, instance, update_fields=None, **kwargs):
+    if instance.pk is None or (update_fields is not None and "is_active" not in update_fields):
+        instance._qf_was_active = False  # new, or a save that cannot change is_active (last_login, ...)
         return
     instance._qf_was_active = sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
 

@@ -111,3 +111,17 @@ def test_deactivating_in_the_admin_ends_sessions(applicant):
     assert applicant.is_active is False
     assert not _is_signed_in(victim)
     assert _is_signed_in(staff)
+
+
+def test_deactivating_with_update_fields_ends_sessions(applicant):
+    client = _signed_in(applicant)
+    applicant.is_active = False
+    applicant.save(update_fields=["is_active"])
+    assert _session_users() == []
+    assert not _is_signed_in(client)
+
+
+def test_a_save_of_other_fields_does_not_look_up_the_user(applicant, django_assert_num_queries):
+    applicant.full_name = "Renamed"
+    with django_assert_num_queries(1):  # the UPDATE only
+        applicant.save(update_fields=["full_name"])
