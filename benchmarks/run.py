@@ -205,7 +205,8 @@ def start_server(cfg: Config) -> subprocess.Popen:
     command = [GUNICORN, "qfapp.wsgi", "--bind", f"127.0.0.1:{cfg.port}", "--workers", str(cfg.workers)]
     command += ["--log-level", "warning", "--timeout", "60"]
     log(f"gunicorn with {cfg.workers} workers on {cfg.base}")
-    server = subprocess.Popen(command, cwd=ROOT, env=site_env(cfg))  # noqa: S603  # nosec B603
+    env = site_env(cfg)
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603  # nosec B603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
