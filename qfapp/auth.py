@@ -13,3 +13,11 @@ def axes_username(request, credentials) -> str | None:
             if value:
                 return str(value).strip().lower()
     return None
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """A locked-out sign-in gets a page in the visitor's language (429), not axes' English text."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    return render(request, "qfapp/lockout.html", {"public_page": True}, status=settings.AXES_HTTP_RESPONSE_CODE)

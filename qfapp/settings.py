@@ -203,6 +203,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "qfapp.auth.axes_username"
+AXES_LOCKOUT_CALLABLE = "qfapp.auth.lockout_response"
 
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 3600)  # absolute limit
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

@@ -46,6 +46,27 @@ def test_lockout_after_the_failure_limit_even_with_the_right_password(db):
     assert _login(Client(), user.email, PASSWORD).status_code == 429  # a new browser changes nothing
 
 
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("en", "Too many failed login attempts. Try again later."),
+        ("zh-hant", "登入嘗試失敗次數過多，請稍後再試。"),
+        ("zh-hans", "登录失败次数过多，请稍后重试。"),
+    ],
+)
+def test_lockout_page_speaks_the_visitors_language(db, prefix, message):
+    user = factories.UserFactory()
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(
+            f"/{prefix}/accounts/login/", {"login": user.email, "password": "wrong"}, REMOTE_ADDR="203.0.113.8"
+        )
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert f'<h1 class="h3">{message}</h1>' in html
+    assert f'href="/{prefix}/accounts/password/reset/"' in html
+
+
 def test_lockout_is_per_user_name_and_address(db):
     user = factories.UserFactory()
     other_user = factories.UserFactory()
