@@ -5,12 +5,13 @@ PostgreSQL, Redis cache, BENCH_MODE=1 for the trivial view), then drives every p
 wrk in interleaved rounds, bounded in time. Per page: median requests per second over the rounds,
 p50/p95/p99 latency (median over the rounds), errors, and two ratios from the same run: against the
 trivial view and against the Django admin changelist over the same rows. Results go to
-benchmarks/results/latest.json and a table is printed.
+benchmarks/results/latest.json (and scale-N.json; at scale N > 1 each page also gets its p50 over
+the last scale-1 run) and a table is printed.
 
 Settings (environment): BENCH_SCALE (1), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/qf_bench),
 BENCH_REDIS_URL (redis://127.0.0.1:6379/14), BENCH_ROUNDS (3), BENCH_SECONDS (5, per page and round),
 BENCH_BUDGET (420, seconds for all the measuring), BENCH_CONNECTIONS (8), BENCH_THREADS (2),
-BENCH_WORKERS (2 x CPUs), BENCH_PORT (8765), BENCH_REUSE_DB=1 (keep an already seeded database).
+BENCH_WORKERS (2 x CPUs), BENCH_WORKER_THREADS (4, gthread workers), BENCH_PORT (8765), BENCH_REUSE_DB=1 (keep an already seeded database).
 """
 
 # Bandit B404/B603/B607 accepted throughout: this runner starts fixed local tools (psql, wrk, gunicorn,
@@ -74,6 +75,7 @@ class Config:
     connections: int = int(os.environ.get("BENCH_CONNECTIONS", "8"))
     threads: int = int(os.environ.get("BENCH_THREADS", "2"))
     workers: int = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+    worker_threads: int = int(os.environ.get("BENCH_WORKER_THREADS", "4"))
     port: int = int(os.environ.get("BENCH_PORT", "8765"))
     reuse_db: bool = os.environ.get("BENCH_REUSE_DB", "") == "1"
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
@@ -203,7 +205,7 @@ def make_sessions(cfg: Config) -> dict[str, str]:
 
 def start_server(cfg: Config) -> subprocess.Popen:
     command = [GUNICORN, "qfapp.wsgi", "--bind", f"127.0.0.1:{cfg.port}", "--workers", str(cfg.workers)]
-    command += ["--log-level", "warning", "--timeout", "60"]
+    command += ["--threads", str(cfg.worker_threads), "--log-level", "warning", "--timeout", "60"]
     log(f"gunicorn with {cfg.workers} workers on {cfg.base}")
     env = site_env(cfg)
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603  # nosec B603
@@ -308,6 +310,18 @@ def summarise(pages: list[Page], runs: dict, statuses: dict[str, int]) -> dict:
     return results
 
 
+def compare_with_scale_1(cfg: Config, results: dict) -> None:
+    """At a larger scale, each page's p50 over its p50 in the last scale-1 run (the target is 1.25 at most)."""
+    baseline_file = RESULTS.parent / "scale-1.json"
+    if cfg.scale == 1 or not baseline_file.exists():
+        return
+    baseline = json.loads(baseline_file.read_text(encoding="utf-8"))["pages"]
+    for name, result in results.items():
+        before = baseline.get(name, {}).get("p50_ms")
+        if "p50_ms" in result and before:
+            result["p50_vs_scale_1"] = round(result["p50_ms"] / before, 3)
+
+
 def machine(cfg: Config, seconds: float, rounds: int) -> dict:
     cpu = next(
         (
@@ -330,6 +344,7 @@ def machine(cfg: Config, seconds: float, rounds: int) -> dict:
         "postgresql": postgres,
         "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0] if wrk_version else "",
         "gunicorn_workers": cfg.workers,
+        "gunicorn_threads": cfg.worker_threads,
         "wrk_threads": cfg.threads,
         "wrk_connections": cfg.connections,
         "seconds_per_run": seconds,
@@ -385,8 +400,11 @@ def main() -> int:
         "command": f"make bench BENCH_SCALE={cfg.scale}",
         "total_seconds": round(time.monotonic() - started, 1),
     }
+    compare_with_scale_1(cfg, results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    (RESULTS.parent / f"scale-{cfg.scale}.json").write_text(text, encoding="utf-8")
     print()
     print(table(results))
     print(f"\n{RESULTS.relative_to(ROOT)} written; whole run {report['total_seconds']:.0f} s")
