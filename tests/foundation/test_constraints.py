@@ -5,7 +5,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from agencies.enums import TermKind
 from agencies.models import Appointment, AppointmentTerm
@@ -14,6 +14,8 @@ from qfapp.exceptions import RuleViolation
 from tests import factories
 
 no_overlap = importlib.import_module("agencies.migrations.0002_term_no_overlap")
+EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
 
 
 @pytest.fixture
@@ -121,8 +123,12 @@ def _race(appointment, ranges) -> list[str]:
                     barrier.wait()  # both have passed the check before either inserts
                     _raw_term(appointment, start, end)
                     outcome = "inserted"
-        except IntegrityError as exc:
-            outcome = "refused by the database" if no_overlap.CONSTRAINT in str(exc) else f"error: {exc}"
+        except (IntegrityError, OperationalError) as exc:
+            # the constraint refuses the second insert as a violation, or as a deadlock between the two
+            refused = getattr(exc.__cause__, "sqlstate", None) in (EXCLUSION_VIOLATION, DEADLOCK_DETECTED)
+            outcome = "refused by the database" if refused else f"error: {exc}"
+        except Exception as exc:  # noqa: BLE001 - reported in the outcome, which the test compares
+            outcome = f"error: {exc.__class__.__name__}: {exc}"
         finally:
             connection.close()
             with lock:
@@ -164,3 +170,43 @@ def test_concurrent_overlapping_terms_both_stored_without_the_constraint(appoint
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_constraint WHERE conname = %s", [no_overlap.CONSTRAINT])
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reappointments_through_the_service_store_one_and_refuse_the_other(appointment):
+    """Two appointments of one agency for one industry, renewed at once: one term, one RuleViolation, no error."""
+    twin = appointment_create(
+        agency=appointment.agency,
+        scheme=appointment.scheme,
+        industry=appointment.industry,
+        start=date(2015, 1, 1),
+        end=date(2019, 12, 31),
+    )
+    barrier = threading.Barrier(2, timeout=20)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def renew(target, start, end):
+        try:
+            barrier.wait()
+            appointment_reappoint(appointment=target, start=start, end=end, decided_on=date(2019, 6, 1))
+            outcome = "renewed"
+        except RuleViolation:
+            outcome = "refused"
+        except Exception as exc:  # noqa: BLE001 - reported in the outcome, which the test compares
+            outcome = f"error: {exc.__class__.__name__}: {exc}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [
+        threading.Thread(target=renew, args=(appointment, *RACING[0])),
+        threading.Thread(target=renew, args=(twin, *RACING[1])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "renewed"]
+    assert AppointmentTerm.objects.filter(agency=appointment.agency, start__gte=date(2025, 1, 1)).count() == 1
