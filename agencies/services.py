@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +67,12 @@ def _insert_term(*, appointment: Appointment, **fields) -> AppointmentTerm:
             return AppointmentTerm.objects.create(appointment=appointment, **fields)
     except IntegrityError as exc:
         # The database's exclusion constraint caught a concurrent overlapping term.
+        raise RuleViolation(_("This agency already holds a term for this industry that overlaps these dates.")) from exc
+    except OperationalError as exc:
+        # Two concurrent overlapping inserts can also meet as a deadlock in the constraint's check;
+        # PostgreSQL then aborts one of them (SQLSTATE 40P01), which is the same refusal.
+        if getattr(exc.__cause__, "sqlstate", None) != "40P01":
+            raise
         raise RuleViolation(_("This agency already holds a term for this industry that overlaps these dates.")) from exc
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -21,3 +22,6 @@ urlpatterns += i18n_patterns(
     path("messages/", include("notifications.urls")),
     prefix_default_language=True,
 )
+
+if settings.BENCH_MODE:
+    urlpatterns += [path("bench/trivial", views.bench_trivial, name="bench_trivial")]

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
@@ -36,3 +36,9 @@ def dashboard(request):
 def healthz(request):
     report, status = health_report()
     return JsonResponse(report, status=status)
+
+
+@require_GET
+def bench_trivial(request):
+    """The smallest Django answer through the full middleware stack: the benchmark's upper bound."""
+    return HttpResponse("ok", content_type="text/plain")

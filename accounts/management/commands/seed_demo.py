@@ -7,9 +7,10 @@ from accounts.roles import ALL_ROLES, APPROVER, CASE_OFFICER, REGISTER_ADMIN, RE
 from agencies.enums import EntityType, MemberRole
 from agencies.models import Organisation, OrganisationMembership
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - demo accounts for `make run` only
+# Bandit B105 accepted: the demo accounts exist only for `make run` and their password is printed on screen.
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  # nosec B105
 # The bureau's staff must sign in with an authenticator app; the demo staff share this secret.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPDEMOHKQFTWOSIXAA"  # noqa: S105 - demo accounts for `make run` only
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPDEMOHKQFTWOSIXAA"  # noqa: S105  # nosec B105
 
 DEMO_USERS = [
     ("applicant@demo.hkqf.local", "Demo Applicant", None, False),
