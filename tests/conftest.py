@@ -99,3 +99,30 @@ def approver(db):
 @pytest.fixture
 def register_admin(db):
     return _with_totp(_with_role(factories.UserFactory(full_name="Register Admin", is_staff=True), REGISTER_ADMIN))
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory):
+    """Static files collected once with production settings (hashed names), for tests that run the
+    site under production settings in a subprocess."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("static")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "qfapp.settings",
+        "SECRET_KEY": "production-like-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+        "STATIC_ROOT": str(root),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    return root

@@ -52,8 +52,8 @@ def test_register_page_in_each_language(client, seeded_register, lang, heading, 
 def test_register_page_shows_collaborating_bodies_and_pq_terms(client, seeded_register):
     html = client.get("/en/register/?industry=retail").content.decode()
     assert (
-        "Hong Kong Federation of Trade Unions Qualifications Assessment Centre Limited (HKFTU) and "
-        "Hong Kong Retail Management Association" in html
+        "Hong Kong Retail Management Association and "
+        "Hong Kong Federation of Trade Unions Qualifications Assessment Centre Limited (HKFTU)" in html
     )
     pq = client.get("/en/register/?scheme=pq").content.decode()
     assert "3.9.2018 - 2.9.2028" in pq  # Marine Department: first appointment to the end of the current term

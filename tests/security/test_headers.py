@@ -47,7 +47,7 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def production(django_db_setup, django_db_blocker):
+def production(django_db_setup, django_db_blocker, production_static_root):
     """Production settings (DEBUG off, no test overrides) in a separate process over the test database."""
     with django_db_blocker.unblock():
         name = connection.settings_dict["NAME"]
@@ -58,6 +58,7 @@ def production(django_db_setup, django_db_blocker):
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
         "ALLOWED_HOSTS": "testserver",
+        "STATIC_ROOT": str(production_static_root),
     }
     result = subprocess.run(
         [sys.executable, "-c", PRODUCTION_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
