@@ -56,7 +56,7 @@ def _case_link(application: Application) -> str:
 
 
 def _applicant_link(application: Application) -> str:
-    return f"/applications/{application.pk}/"
+    return reverse("applications:status", kwargs={"pk": application.pk})
 
 
 def _ctx(application: Application, summary: str = "") -> dict:
