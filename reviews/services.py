@@ -195,7 +195,10 @@ def case_return_for_information(
             notify(
                 event=events.INFORMATION_REQUESTED,
                 recipients=_members(app),
-                context=_ctx(app, "\n".join(f"{c.code}. {t}" for c, t in cleaned)),
+                context={
+                    **_ctx(app, "\n".join([message.strip(), *(f"{c.code}. {t}" for c, t in cleaned)]).strip()),
+                    "reply_by": reply_by,
+                },
                 key=str(entry.pk),
                 link=_applicant_link(app),
             )
@@ -296,7 +299,7 @@ def assignment_invite(
             notify(
                 event=events.REVIEWER_INVITED,
                 recipients=[reviewer],
-                context=_ctx(app),
+                context={**_ctx(app), "due_on": due_on},
                 key=str(assignment.pk),
                 link=reverse("reviews:assignment", args=[assignment.pk]),
             )
@@ -860,7 +863,7 @@ def reminders_send(*, now=None) -> dict[str, int]:
             notify(
                 event=events.REVIEWER_REMINDER,
                 recipients=[assignment.reviewer],
-                context=_ctx(assignment.application, assignment.due_on.strftime("%-d.%-m.%Y")),
+                context={**_ctx(assignment.application), "due_on": assignment.due_on},
                 key=f"{assignment.pk}:{assignment.due_on.isoformat()}",
                 link=reverse("reviews:assignment", args=[assignment.pk]),
             )
@@ -881,7 +884,7 @@ def reminders_send(*, now=None) -> dict[str, int]:
             notify(
                 event=events.REVIEW_OVERDUE,
                 recipients=[assignment.reviewer, *officers],
-                context=_ctx(assignment.application, assignment.due_on.strftime("%-d.%-m.%Y")),
+                context={**_ctx(assignment.application), "due_on": assignment.due_on},
                 key=f"{assignment.pk}:{assignment.due_on.isoformat()}",
                 link=reverse("reviews:assignment", args=[assignment.pk]),
             )

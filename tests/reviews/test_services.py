@@ -90,6 +90,8 @@ def test_return_for_information_records_items_and_notifies_members(screening_cas
     message = Message.objects.get(event=events.INFORMATION_REQUESTED)
     assert message.recipient == applicant
     assert "5. Trade test records for 2024-2025." in message.body_text
+    assert "Please add the following." in message.body_text
+    assert f"Reply by: {due(21):%-d.%-m.%Y}" in message.body_text
 
 
 def test_return_for_information_refused_without_items_or_with_past_date(screening_case, case_officer):
@@ -157,6 +159,7 @@ def test_invite_notifies_the_reviewer(review_case, case_officer, reviewer):
     )
     assert assignment.state == AssignmentState.INVITED
     assert Message.objects.get(event=events.REVIEWER_INVITED).recipient == reviewer
+    assert f"Due on: {due():%-d.%-m.%Y}" in Message.objects.get(event=events.REVIEWER_INVITED).body_text
 
 
 def test_invite_refuses_a_conflicted_reviewer_detected_from_affiliations(
