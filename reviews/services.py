@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import User
-from accounts.roles import APPROVER, CASE_OFFICER, REVIEWER, user_roles
+from accounts.roles import APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER, user_roles
 from agencies import services as agency_services
 from agencies.models import Criterion, Organisation
 from applications.enums import ApplicationKind, ApplicationState
@@ -789,6 +789,19 @@ def _case_appoint(
             key=str(entry.pk),
             link=_applicant_link(app),
         )
+        if not appointment.is_published:
+            notify(
+                event=events.APPOINTMENT_TO_PUBLISH,
+                recipients=_role_users(REGISTER_ADMIN),
+                context={
+                    **_ctx(app),
+                    "organisation_name": app.organisation.name,
+                    "industry_name": app.industry.name if app.industry_id else "",
+                    "term_end": term_end,
+                },
+                key=str(entry.pk),
+                link=reverse("agencies:manage_detail", args=[appointment.pk]),
+            )
     return decision
 
 
