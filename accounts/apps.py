@@ -16,9 +16,24 @@ class AccountsConfig(AppConfig):
 
         authenticator_removed.connect(_forget_staff_totp, dispatch_uid="accounts.forget_staff_totp")
 
+        from allauth.account.signals import user_signed_up
+
+        user_signed_up.connect(_remember_signup_language, dispatch_uid="accounts.remember_signup_language")
+
 
 def _forget_staff_totp(sender, request=None, **kwargs):
     from .middleware import STAFF_TOTP_SESSION_KEY
 
     if request is not None and hasattr(request, "session"):
         request.session.pop(STAFF_TOTP_SESSION_KEY, None)
+
+
+def _remember_signup_language(sender, request=None, user=None, **kwargs):
+    """A person who signs up in a language gets their messages in it until they choose another."""
+    from django.conf import settings
+    from django.utils import translation
+
+    language = translation.get_language()
+    if user is not None and language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])

@@ -15,6 +15,7 @@ ALL_REVIEWS_IN = "review.all_in"
 RECOMMENDATION_MADE = "application.recommended"
 DECISION_MADE = "application.decided"
 APPOINTMENT_PUBLISHED = "appointment.published"
+APPOINTMENT_TO_PUBLISH = "appointment.to_publish"
 TERM_EXPIRING = "appointment.term_expiring"
 TERM_ENDED = "appointment.term_ended"
 ORGANISATION_INVITATION = "organisation.invitation"
@@ -33,6 +34,7 @@ LABELS = {
     RECOMMENDATION_MADE: _("Recommendation made"),
     DECISION_MADE: _("Decision made"),
     APPOINTMENT_PUBLISHED: _("Appointment published"),
+    APPOINTMENT_TO_PUBLISH: _("Appointment to publish"),
     TERM_EXPIRING: _("Term expiring"),
     TERM_ENDED: _("Term ended"),
     ORGANISATION_INVITATION: _("Invitation to join an organisation"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import User
-from accounts.roles import APPROVER, CASE_OFFICER, REVIEWER, user_roles
+from accounts.roles import APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER, user_roles
 from agencies import services as agency_services
 from agencies.models import Criterion, Organisation
 from applications.enums import ApplicationKind, ApplicationState
@@ -56,7 +56,7 @@ def _case_link(application: Application) -> str:
 
 
 def _applicant_link(application: Application) -> str:
-    return f"/applications/{application.pk}/"
+    return reverse("applications:status", kwargs={"pk": application.pk})
 
 
 def _ctx(application: Application, summary: str = "") -> dict:
@@ -195,7 +195,10 @@ def case_return_for_information(
             notify(
                 event=events.INFORMATION_REQUESTED,
                 recipients=_members(app),
-                context=_ctx(app, "\n".join(f"{c.code}. {t}" for c, t in cleaned)),
+                context={
+                    **_ctx(app, "\n".join([message.strip(), *(f"{c.code}. {t}" for c, t in cleaned)]).strip()),
+                    "reply_by": reply_by,
+                },
                 key=str(entry.pk),
                 link=_applicant_link(app),
             )
@@ -296,7 +299,7 @@ def assignment_invite(
             notify(
                 event=events.REVIEWER_INVITED,
                 recipients=[reviewer],
-                context=_ctx(app),
+                context={**_ctx(app), "due_on": due_on},
                 key=str(assignment.pk),
                 link=reverse("reviews:assignment", args=[assignment.pk]),
             )
@@ -786,6 +789,19 @@ def _case_appoint(
             key=str(entry.pk),
             link=_applicant_link(app),
         )
+        if not appointment.is_published:
+            notify(
+                event=events.APPOINTMENT_TO_PUBLISH,
+                recipients=_role_users(REGISTER_ADMIN),
+                context={
+                    **_ctx(app),
+                    "organisation_name": app.organisation.name,
+                    "industry_name": app.industry.name if app.industry_id else "",
+                    "term_end": term_end,
+                },
+                key=str(entry.pk),
+                link=reverse("agencies:manage_detail", args=[appointment.pk]),
+            )
     return decision
 
 
@@ -860,7 +876,7 @@ def reminders_send(*, now=None) -> dict[str, int]:
             notify(
                 event=events.REVIEWER_REMINDER,
                 recipients=[assignment.reviewer],
-                context=_ctx(assignment.application, assignment.due_on.strftime("%-d.%-m.%Y")),
+                context={**_ctx(assignment.application), "due_on": assignment.due_on},
                 key=f"{assignment.pk}:{assignment.due_on.isoformat()}",
                 link=reverse("reviews:assignment", args=[assignment.pk]),
             )
@@ -881,7 +897,7 @@ def reminders_send(*, now=None) -> dict[str, int]:
             notify(
                 event=events.REVIEW_OVERDUE,
                 recipients=[assignment.reviewer, *officers],
-                context=_ctx(assignment.application, assignment.due_on.strftime("%-d.%-m.%Y")),
+                context={**_ctx(assignment.application), "due_on": assignment.due_on},
                 key=f"{assignment.pk}:{assignment.due_on.isoformat()}",
                 link=reverse("reviews:assignment", args=[assignment.pk]),
             )

@@ -165,6 +165,10 @@ def case(request, pk: int):
         and state in (S.SCREENING, S.UNDER_REVIEW)
         and sum(1 for a in assignments if a.state in ACTIVE_ASSIGNMENT_STATES) < MIN_REVIEWS,
         "timeline": audit_for_object(obj=application),
+        "documents": application.documents.prefetch_related("criteria").order_by("uploaded_at"),
+        "information_requests": application.information_requests.prefetch_related("items__criterion").order_by(
+            "requested_at"
+        ),
         "moderation_forms": moderation_forms,
         "S": {s.name: s.value for s in S},
     }

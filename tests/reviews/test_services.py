@@ -90,6 +90,8 @@ def test_return_for_information_records_items_and_notifies_members(screening_cas
     message = Message.objects.get(event=events.INFORMATION_REQUESTED)
     assert message.recipient == applicant
     assert "5. Trade test records for 2024-2025." in message.body_text
+    assert "Please add the following." in message.body_text
+    assert f"Reply by: {due(21):%-d.%-m.%Y}" in message.body_text
 
 
 def test_return_for_information_refused_without_items_or_with_past_date(screening_case, case_officer):
@@ -157,6 +159,7 @@ def test_invite_notifies_the_reviewer(review_case, case_officer, reviewer):
     )
     assert assignment.state == AssignmentState.INVITED
     assert Message.objects.get(event=events.REVIEWER_INVITED).recipient == reviewer
+    assert f"Due on: {due():%-d.%-m.%Y}" in Message.objects.get(event=events.REVIEWER_INVITED).body_text
 
 
 def test_invite_refuses_a_conflicted_reviewer_detected_from_affiliations(
@@ -390,7 +393,7 @@ def test_appoint_refused_without_a_determination(recommended_case, approver):
     assert refusals(recommended_case, "applications.application.appointed").count() == 1
 
 
-def test_appoint_creates_an_unpublished_appointment_and_notifies(decidable_case, approver, applicant):
+def test_appoint_creates_an_unpublished_appointment_and_notifies(decidable_case, approver, applicant, register_admin):
     collaborator = OrganisationFactory(name="Harbour Trade Union")
     decision = services.case_appoint(
         application=decidable_case,
@@ -416,6 +419,8 @@ def test_appoint_creates_an_unpublished_appointment_and_notifies(decidable_case,
     assert list(appointment.collaborators.all()) == [collaborator]
     assert (decision.outcome, list(decision.collaborators.all())) == ("appoint", [collaborator])
     assert Message.objects.get(event=events.DECISION_MADE).recipient == applicant
+    assert Message.objects.get(event=events.APPOINTMENT_TO_PUBLISH).recipient == register_admin
+    assert Message.objects.get(event=events.APPOINTMENT_TO_PUBLISH).link == f"/en/register/manage/{appointment.pk}/"
     entry = done(app, "applications.application.appointed").get()
     assert (entry.from_state, entry.to_state) == ("recommended", "appointed")
 
@@ -454,7 +459,7 @@ def test_overlapping_term_is_refused_with_a_message(decidable_case, approver):
     assert Appointment.objects.count() == 1
 
 
-def test_reappointment_adds_a_term_to_the_existing_appointment(decidable_case, approver):
+def test_reappointment_adds_a_term_to_the_existing_appointment(decidable_case, approver, register_admin):
     from agencies.services import appointment_create
 
     current = appointment_create(
@@ -464,6 +469,7 @@ def test_reappointment_adds_a_term_to_the_existing_appointment(decidable_case, a
         start=date(2022, 4, 1),
         end=TERM_START - timedelta(days=1),
     )
+    Appointment.objects.filter(pk=current.pk).update(is_published=True)
     Application.objects.filter(pk=decidable_case.pk).update(
         kind=ApplicationKind.REAPPOINTMENT, previous_appointment=current
     )
@@ -475,6 +481,7 @@ def test_reappointment_adds_a_term_to_the_existing_appointment(decidable_case, a
         (TermKind.REAPPOINTMENT, TERM_START, TERM_END),
     ]
     assert Application.objects.get(pk=app.pk).appointment == current
+    assert not Message.objects.filter(event=events.APPOINTMENT_TO_PUBLISH).exists()
 
 
 def test_reappointment_after_the_current_term_ended_is_refused(decidable_case, approver):

@@ -352,3 +352,38 @@ def test_reject_through_the_page(client, decidable_case, approver):
     )
     assert messages_of(response) == ["The application was rejected."]
     assert Application.objects.get(pk=decidable_case.pk).state == "rejected"
+
+
+def test_case_and_review_pages_link_the_documents_and_show_the_answers(
+    client, accepted, review_case, case_officer, reviewer, other_applicant
+):
+    from applications.models import Document, InformationRequest
+
+    document = Document.objects.create(
+        application=review_case,
+        title="Trade test records",
+        original_name="records.pdf",
+        stored_name="case-page-test.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=case_officer,
+    )
+    document.criteria.set([criteria(review_case)["5"]])
+    InformationRequest.objects.create(
+        application=review_case,
+        requested_by=case_officer,
+        reply_by=due(),
+        response="Pass rates for three years.",
+        responded_at=timezone.now(),
+    )
+    link = f'href="/en/applications/{review_case.pk}/documents/{document.pk}/download/">Trade test records</a>'
+    client.force_login(case_officer)
+    page = client.get(reverse("reviews:case", args=[review_case.pk])).content.decode()
+    assert link in page
+    assert "Pass rates for three years." in page
+    client.force_login(reviewer)
+    page = client.get(reverse("reviews:assignment", args=[accepted[0].pk])).content.decode()
+    assert link in page
+    client.force_login(other_applicant)
+    assert client.get(reverse("reviews:case", args=[review_case.pk])).status_code == 404
