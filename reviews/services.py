@@ -450,7 +450,7 @@ def _clean_score(criterion: Criterion, entry: dict, application: Application, er
             return None
         if raw not in (None, ""):
             text = str(raw).strip()
-            score = int(text) if text.isdigit() else -1
+            score = int(text) if text.isdecimal() else -1
             if not 0 <= score <= 4:
                 errors.setdefault(criterion.code, []).append(
                     _("Criterion %(code)s: the score must be a whole number from 0 to 4.") % {"code": criterion.code}
