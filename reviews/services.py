@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -430,6 +432,11 @@ def _clean_score(criterion: Criterion, entry: dict, application: Application, er
     raw = entry.get("score")
     reason = (entry.get("reason") or "").strip()
     values: dict = {"reason": reason, "verdict": "", "score": None, "evidence": None, "document": None}
+    try:
+        ProhibitNullCharactersValidator()(reason)
+    except ValidationError as exc:
+        errors.setdefault(criterion.code, []).extend(f"{criterion.code}: {m}" for m in exc.messages)
+        return None
     if criterion.is_gate:
         if raw not in (None, ""):
             errors.setdefault(criterion.code, []).append(
@@ -461,8 +468,14 @@ def _clean_score(criterion: Criterion, entry: dict, application: Application, er
         values["evidence"] = Evidence.objects.filter(
             pk=entry["evidence_id"], application=application, criterion=criterion
         ).first()
-    if entry.get("document_id"):
-        values["document"] = Document.objects.filter(pk=entry["document_id"], application=application).first()
+    document_id = str(entry.get("document_id") or "").strip()
+    if document_id:
+        # Anything but an id of this application's documents cites no document.
+        values["document"] = (
+            Document.objects.filter(pk=int(document_id), application=application).first()
+            if document_id.isdecimal() and len(document_id) < 19
+            else None
+        )
     return values
 
 
