@@ -33,7 +33,7 @@ from tests.reviews.conftest import due
 from .conftest import fuzz_post
 from .strategies import choice, form_data, fuzz_settings, iso_dates, mostly, plain
 
-EXAMPLES = 25
+EXAMPLES = 15
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from tests.reviews.conftest import due, score_all
 from .conftest import fuzz_post, get
 from .strategies import choice, form_data, fuzz_settings, iso_dates, mostly, plain
 
-EXAMPLES = 20
+EXAMPLES = 12
 REVIEW_TABLES = (ReviewAssignment, CriterionScore, Moderation, CaseReason, InformationRequest)
 
 
