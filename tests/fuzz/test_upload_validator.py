@@ -95,13 +95,13 @@ def check_accepted(accepted, name: str, data: bytes) -> None:
         assert not any(data.startswith(m) for m in FORBIDDEN_MAGIC)
 
 
-@fuzz_settings(60)
+@fuzz_settings(150)
 @given(data=st.binary(max_size=4096), name=names)
 def test_random_bytes_are_refused_or_truly_allowed(data, name):
     validate(name, data)
 
 
-@fuzz_settings(60)
+@fuzz_settings(150)
 @given(
     kind=st.sampled_from(sorted(REAL)),
     cut=st.integers(min_value=0, max_value=16),
@@ -112,7 +112,7 @@ def test_prefixes_of_real_magic_numbers_with_random_bytes(kind, cut, tail, name)
     validate(name, REAL[kind][:cut] + tail)
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(magic=st.sampled_from(FORBIDDEN_MAGIC), tail=st.binary(max_size=2048), name=names, suffix=st.booleans())
 def test_forbidden_types_are_refused_whatever_their_name(magic, tail, name, suffix):
     data = magic + tail
@@ -122,7 +122,7 @@ def test_forbidden_types_are_refused_whatever_their_name(magic, tail, name, suff
     assert validate(name, data) is None
 
 
-@fuzz_settings(60)
+@fuzz_settings(100)
 @given(
     kind=st.sampled_from(sorted(REAL)),
     name=names,
@@ -166,7 +166,7 @@ entry_names = st.one_of(
 )
 
 
-@fuzz_settings(60)
+@fuzz_settings(120)
 @given(
     entries=st.lists(st.tuples(entry_names, st.binary(max_size=512)), max_size=6),
     compression=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]),
