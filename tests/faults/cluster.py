@@ -135,7 +135,7 @@ def seed(env: dict[str, str]) -> dict:
 def gunicorn(env: dict[str, str], workers: int = 2):
     """The site served by gunicorn on a free port; yields (base URL, process)."""
     port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="qf-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    log = tempfile.NamedTemporaryFile(prefix="qf-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
