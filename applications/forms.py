@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from agencies.enums import MemberRole
@@ -138,6 +139,13 @@ class _ApplicationFields(_Crispy, forms.Form):
         else:
             del self.fields["industry"]
         self._helper()
+
+    def clean_new_collaborators(self):
+        value = self.cleaned_data["new_collaborators"]
+        validate = MaxLengthValidator(Organisation._meta.get_field("name").max_length)
+        for line in value.splitlines():
+            validate(line.strip())
+        return value
 
     def new_collaborator_names(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("new_collaborators", "").splitlines() if line.strip()]

@@ -190,6 +190,7 @@ CELERY_BEAT_SCHEDULE = {
     "term-expiry-reminders": {"task": "notifications.term_expiry_reminders", "schedule": crontab(hour=0, minute=15)},
     "nightly-digest": {"task": "notifications.send_digests", "schedule": crontab(hour=6, minute=30)},
     "review-reminders": {"task": "reviews.send_review_reminders", "schedule": crontab(minute=0)},
+    "orphan-files": {"task": "applications.sweep_orphan_files", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Authentication ---------------------------------------------------------------------

@@ -19,7 +19,9 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     industry = forms.ModelChoiceField(label=_("Industry"), queryset=Industry.objects.all(), required=False)
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.all(), required=False)
-    older_than = forms.IntegerField(label=_("Submitted more than (days) ago"), required=False, min_value=0)
+    older_than = forms.IntegerField(
+        label=_("Submitted more than (days) ago"), required=False, min_value=0, max_value=36500
+    )
     overdue = forms.BooleanField(label=_("Only cases with an overdue review"), required=False)
     order = forms.ChoiceField(
         label=_("Order"), required=False, choices=[("oldest", _("Oldest first")), ("newest", _("Newest first"))]

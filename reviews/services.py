@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -433,6 +435,11 @@ def _clean_score(criterion: Criterion, entry: dict, application: Application, er
     raw = entry.get("score")
     reason = (entry.get("reason") or "").strip()
     values: dict = {"reason": reason, "verdict": "", "score": None, "evidence": None, "document": None}
+    try:
+        ProhibitNullCharactersValidator()(reason)
+    except ValidationError as exc:
+        errors.setdefault(criterion.code, []).extend(f"{criterion.code}: {m}" for m in exc.messages)
+        return None
     if criterion.is_gate:
         if raw not in (None, ""):
             errors.setdefault(criterion.code, []).append(
@@ -453,7 +460,7 @@ def _clean_score(criterion: Criterion, entry: dict, application: Application, er
             return None
         if raw not in (None, ""):
             text = str(raw).strip()
-            score = int(text) if text.isdigit() else -1
+            score = int(text) if text.isdecimal() else -1
             if not 0 <= score <= 4:
                 errors.setdefault(criterion.code, []).append(
                     _("Criterion %(code)s: the score must be a whole number from 0 to 4.") % {"code": criterion.code}
@@ -464,8 +471,14 @@ def _clean_score(criterion: Criterion, entry: dict, application: Application, er
         values["evidence"] = Evidence.objects.filter(
             pk=entry["evidence_id"], application=application, criterion=criterion
         ).first()
-    if entry.get("document_id"):
-        values["document"] = Document.objects.filter(pk=entry["document_id"], application=application).first()
+    document_id = str(entry.get("document_id") or "").strip()
+    if document_id:
+        # Anything but an id of this application's documents cites no document.
+        values["document"] = (
+            Document.objects.filter(pk=int(document_id), application=application).first()
+            if document_id.isdecimal() and len(document_id) < 19
+            else None
+        )
     return values
 
 

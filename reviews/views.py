@@ -110,7 +110,7 @@ def bulk_assign(request):
     if request.method != "POST":
         return redirect("reviews:queue")
     form = BulkAssignForm(request.POST)
-    ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("application") if v.isdecimal()]
     if not ids:
         messages.error(request, _("Choose at least one case."))
     elif not form.is_valid():

@@ -1,6 +1,9 @@
 """Uploading, describing and removing supporting documents. Files go to the private store."""
 
 import logging
+import time
+from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -141,3 +144,42 @@ def document_delete(*, document: Document, actor: User) -> None:
         )
         document.delete()
         transaction.on_commit(lambda: storage.remove(stored_name))
+
+
+# A file younger than this may belong to an upload whose transaction has not committed yet.
+ORPHAN_GRACE = timedelta(hours=24)
+
+
+def document_orphans_sweep(*, grace: timedelta | None = None, now: float | None = None) -> list[str]:
+    """Remove stored files that no Document row names and that are older than the grace period.
+
+    Returns the stored names removed. Files inside the grace period and files with a row are kept.
+    """
+    grace = ORPHAN_GRACE if grace is None else grace
+    cutoff = (time.time() if now is None else now) - grace.total_seconds()
+    root = Path(settings.PRIVATE_STORAGE_ROOT) / "documents"
+    if not root.is_dir():
+        return []
+    candidates: dict[str, Path] = {}
+    for path in root.glob("*/*"):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                candidates[path.name] = path
+        except FileNotFoundError:
+            continue
+    removed = []
+    names = sorted(candidates)
+    for start in range(0, len(names), 500):
+        batch = names[start : start + 500]
+        known = set(Document.objects.filter(stored_name__in=batch).values_list("stored_name", flat=True))
+        for name in batch:
+            if name in known:
+                continue
+            try:
+                candidates[name].unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(name)
+    if removed:
+        log.info("Removed %d orphan document files", len(removed))
+    return removed

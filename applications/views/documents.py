@@ -16,7 +16,7 @@ from .common import application_or_404, show_violation
 
 def _back(request, application):
     target = request.POST.get("next", "")
-    if target.isdigit():
+    if target.isdecimal():
         return redirect("applications:evidence", pk=application.pk, criterion_pk=int(target))
     return redirect("applications:documents", pk=application.pk)
 
@@ -26,7 +26,7 @@ def document_list(request, pk):
     application = application_or_404(request, pk)
     can_edit = request.user.has_perm("applications.edit_application", application) and application.accepts_evidence
     initial = {}
-    if request.GET.get("criterion", "").isdigit():
+    if request.GET.get("criterion", "").isdecimal():
         initial["criteria"] = [int(request.GET["criterion"])]
     form = DocumentUploadForm(
         request.POST or None, request.FILES or None, criteria_set=application.criteria_set, initial=initial
