@@ -9,7 +9,13 @@ from .applications import (
     evidence_save,
     information_request_respond,
 )
-from .documents import document_delete, document_update, document_upload
+from .documents import (
+    document_delete,
+    document_open_record,
+    document_open_refused,
+    document_update,
+    document_upload,
+)
 from .organisations import (
     invitation_accept,
     invitation_create,
@@ -26,6 +32,8 @@ __all__ = [
     "application_update",
     "application_withdraw",
     "document_delete",
+    "document_open_record",
+    "document_open_refused",
     "document_update",
     "document_upload",
     "evidence_save",

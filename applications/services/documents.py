@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Criterion
-from audit.services import audit_record
+from audit.services import audit_record, audit_refusal
 from qfapp.exceptions import RuleViolation
 
 from .. import storage
@@ -183,3 +183,26 @@ def document_orphans_sweep(*, grace: timedelta | None = None, now: float | None 
     if removed:
         log.info("Removed %d orphan document files", len(removed))
     return removed
+
+
+DOCUMENT_OPENED = "applications.document.opened"
+
+
+def _document_trace(document: Document) -> dict:
+    return {"document": document.pk, "application": document.application_id, "sha256": document.sha256}
+
+
+def document_open_record(*, document: Document, actor: User, request=None) -> None:
+    """Record that someone opened a confidential document: every download, by anyone, leaves a row."""
+    audit_record(action=DOCUMENT_OPENED, obj=document, actor=actor, request=request, data=_document_trace(document))
+
+
+def document_open_refused(*, document: Document, actor: User, request=None) -> None:
+    """Record a refused attempt to open a document by someone who may not see its application."""
+    audit_refusal(
+        action=DOCUMENT_OPENED,
+        obj=document,
+        actor=actor,
+        note=f"application {document.application_id}",
+        request=request,
+    )

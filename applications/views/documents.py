@@ -123,12 +123,24 @@ def document_delete(request, pk, document_pk):
 @login_required
 @require_GET
 def document_download(request, pk, document_pk):
-    """The only way to a stored file: permission checked, always an attachment, never cached or sniffed."""
-    _application, document = _document_or_404(request, pk, document_pk)
+    """The only way to a stored file: permission checked, always an attachment, never cached or sniffed.
+
+    Every opening is audited; so is a refused attempt on a document that exists (still a 404)."""
+    document = get_object_or_404(
+        Document.objects.select_related("application__organisation"), pk=document_pk, application_id=pk
+    )
+    if not request.user.has_perm("applications.view_application", document.application):
+        services.document_open_refused(document=document, actor=request.user, request=request)
+        raise Http404
     try:
         handle = storage.open_for_reading(document.stored_name)
     except (FileNotFoundError, ValueError):
         raise Http404 from None
+    try:
+        services.document_open_record(document=document, actor=request.user, request=request)
+    except BaseException:
+        handle.close()
+        raise
     response = FileResponse(
         handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
     )

@@ -5,8 +5,10 @@ generated from the admin registry and the admin policy (ADMIN_MODELS_BY_ROLE). A
 when a URL pattern is in neither, so a new page cannot go unchecked.
 """
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -15,9 +17,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 
 from agencies.seeding import load_register
 from audit.services import audit_record
+from tests.factories import ApplicationFactory
 
 ROLES = (
     "anonymous",
@@ -44,6 +48,15 @@ ADMIN_MODELS_BY_ROLE = {
         "agencies.registerevent",
         "agencies.scheme",
     },
+}
+# Models a staff role may look at (list, change page read-only, history) but not add or delete. The
+# admin asks `applications.view_application` without an object, and the rule of that name grants it to
+# case officers and approvers, who may see every application (applications/rules.py). The app's index
+# asks the model permissions only, so it stays a 404 for them.
+ADMIN_VIEW_ONLY_BY_ROLE = {
+    "case_officer": {"applications.application"},
+    "approver": {"applications.application"},
+    "register_admin": set(),
 }
 
 
@@ -80,36 +93,207 @@ class Route:
 
 def _pages(objects: dict) -> list[Route]:
     reauth = to("/en/accounts/reauthenticate/")
+    return (
+        [
+            Route("/healthz", cells(OK, OK)),
+            Route("/en/", cells(OK, OK)),
+            Route("/en/dashboard/", cells(LOGIN, OK)),
+            Route("/en/accounts/login/", cells(OK, to("/en/dashboard/"))),
+            Route("/en/accounts/logout/", cells(to("/en/"), OK)),
+            Route("/en/accounts/inactive/", cells(OK, OK)),
+            Route("/en/accounts/signup/", cells(OK, to("/en/dashboard/"))),
+            Route("/en/accounts/reauthenticate/", cells(LOGIN, OK)),
+            Route("/en/accounts/reauthenticate/code/", cells(LOGIN, OK)),
+            Route("/en/accounts/reauthenticate/code/confirm/", cells(LOGIN, to("/en/accounts/reauthenticate/code/"))),
+            Route("/en/accounts/email/", cells(LOGIN, OK)),
+            Route("/en/accounts/confirm-email/", cells(OK, OK)),
+            Route("/en/accounts/confirm-email/not-a-key/", cells(OK, OK)),
+            Route("/en/accounts/password/change/", cells(LOGIN, OK)),
+            Route("/en/accounts/password/set/", cells(LOGIN, to("/en/accounts/password/change/"))),
+            Route("/en/accounts/password/reset/", cells(OK, OK)),
+            Route("/en/accounts/password/reset/done/", cells(OK, OK)),
+            Route("/en/accounts/password/reset/key/1-not-a-key/", cells(OK, OK)),
+            Route("/en/accounts/password/reset/key/done/", cells(OK, OK)),
+            Route("/en/accounts/login/code/confirm/", cells(to("/en/accounts/login/"), to("/en/dashboard/"))),
+            Route("/en/accounts/2fa/", cells(LOGIN, OK)),
+            Route("/en/accounts/2fa/authenticate/", cells(to("/en/accounts/login/"), to("/en/dashboard/"))),
+            # the applicant and the bureau's staff have an authenticator app; reviewers and the other applicant not
+            Route("/en/accounts/2fa/reauthenticate/", cells(LOGIN, reauth, applicant=OK, **dict.fromkeys(STAFF, OK))),
+            Route("/en/accounts/2fa/totp/activate/", cells(LOGIN, reauth)),
+            # only a user with an authenticator has one to deactivate or codes to see
+            Route(
+                "/en/accounts/2fa/totp/deactivate/",
+                cells(LOGIN, NOT_FOUND, applicant=reauth, **dict.fromkeys(STAFF, reauth)),
+            ),
+            Route("/en/accounts/2fa/recovery-codes/", cells(LOGIN, NOT_FOUND)),
+            Route("/en/accounts/2fa/recovery-codes/generate/", cells(LOGIN, reauth)),
+            Route("/en/accounts/2fa/recovery-codes/download/", cells(LOGIN, NOT_FOUND)),
+            Route("/en/accounts/profile/", cells(LOGIN, OK)),
+        ]
+        + _register_pages(objects)
+        + _applicant_pages(objects)
+        + _review_pages(objects)
+        + _message_pages(objects)
+    )
+
+
+def only(roles: dict[str, Expect], otherwise: Expect = NOT_FOUND, anonymous: Expect = LOGIN) -> dict[str, Expect]:
+    """The roles named answer as given; every other signed-in role gets `otherwise`."""
+    return cells(anonymous, otherwise, **roles)
+
+
+def _register_pages(objects: dict) -> list[Route]:
+    """The public register (anyone) and its administration (register administrators; anyone else 404)."""
+    agency = objects["published_agency"].pk
+    appointment = objects["agencies.appointment"].pk
+    manage = only({"register_admin": OK}, anonymous=NOT_FOUND)
+    post_only = cells(NOT_ALLOWED, NOT_ALLOWED)
     return [
-        Route("/healthz", cells(OK, OK)),
-        Route("/en/", cells(OK, OK)),
-        Route("/en/dashboard/", cells(LOGIN, OK)),
-        Route("/en/accounts/login/", cells(OK, to("/en/dashboard/"))),
-        Route("/en/accounts/logout/", cells(to("/en/"), OK)),
-        Route("/en/accounts/inactive/", cells(OK, OK)),
-        Route("/en/accounts/signup/", cells(OK, to("/en/dashboard/"))),
-        Route("/en/accounts/reauthenticate/", cells(LOGIN, OK)),
-        Route("/en/accounts/reauthenticate/code/", cells(LOGIN, OK)),
-        Route("/en/accounts/reauthenticate/code/confirm/", cells(LOGIN, to("/en/accounts/reauthenticate/code/"))),
-        Route("/en/accounts/email/", cells(LOGIN, OK)),
-        Route("/en/accounts/confirm-email/", cells(OK, OK)),
-        Route("/en/accounts/confirm-email/not-a-key/", cells(OK, OK)),
-        Route("/en/accounts/password/change/", cells(LOGIN, OK)),
-        Route("/en/accounts/password/set/", cells(LOGIN, to("/en/accounts/password/change/"))),
-        Route("/en/accounts/password/reset/", cells(OK, OK)),
-        Route("/en/accounts/password/reset/done/", cells(OK, OK)),
-        Route("/en/accounts/password/reset/key/1-not-a-key/", cells(OK, OK)),
-        Route("/en/accounts/password/reset/key/done/", cells(OK, OK)),
-        Route("/en/accounts/login/code/confirm/", cells(to("/en/accounts/login/"), to("/en/dashboard/"))),
-        Route("/en/accounts/2fa/", cells(LOGIN, OK)),
-        Route("/en/accounts/2fa/authenticate/", cells(to("/en/accounts/login/"), to("/en/dashboard/"))),
-        Route("/en/accounts/2fa/reauthenticate/", cells(LOGIN, reauth, applicant=OK)),
-        Route("/en/accounts/2fa/totp/activate/", cells(LOGIN, reauth)),
-        # only a user with an authenticator has one to deactivate or codes to see
-        Route("/en/accounts/2fa/totp/deactivate/", cells(LOGIN, NOT_FOUND, applicant=reauth)),
-        Route("/en/accounts/2fa/recovery-codes/", cells(LOGIN, NOT_FOUND)),
-        Route("/en/accounts/2fa/recovery-codes/generate/", cells(LOGIN, reauth)),
-        Route("/en/accounts/2fa/recovery-codes/download/", cells(LOGIN, NOT_FOUND)),
+        Route("/register/appointments.json", cells(OK, OK)),
+        Route("/register/appointments.json?as_of=not-a-date", cells(Expect(400), Expect(400))),
+        Route("/register/appointments.csv", cells(OK, OK)),
+        Route("/register/feed.atom", cells(OK, OK)),
+        Route("/en/register/", cells(OK, OK)),
+        Route(f"/en/register/agencies/{agency}/", cells(OK, OK)),
+        # an organisation with no published appointment has nothing public
+        Route(f"/en/register/agencies/{objects['organisation'].pk}/", cells(NOT_FOUND, NOT_FOUND)),
+        Route("/en/register/timeline/", cells(OK, OK)),
+        Route("/en/register/about/", cells(OK, OK)),
+        Route("/en/register/about/rpl-criteria/", cells(OK, OK)),
+        Route("/en/register/about/no-such-topic/", cells(NOT_FOUND, NOT_FOUND)),
+        Route("/en/register/manage/", manage),
+        Route(f"/en/register/manage/{appointment}/", manage),
+        Route("/en/register/manage/999999/", cells(NOT_FOUND, NOT_FOUND)),
+        Route(f"/en/register/manage/{appointment}/publish/", post_only),
+        Route(f"/en/register/manage/{appointment}/unpublish/", post_only),
+        Route(f"/en/register/manage/{appointment}/vary/", post_only),
+        Route(f"/en/register/manage/{appointment}/cancel/", post_only),
+    ]
+
+
+# Who may see an application: its organisation's members, case officers, approvers, and a reviewer
+# who accepted it without a conflict (applications.rules view_application).
+STAFF_VIEWERS = {"case_officer": OK, "approver": OK}
+
+
+def _applicant_pages(objects: dict) -> list[Route]:
+    base = "/en/applications/"
+    org, other_org = objects["organisation"].pk, objects["other_organisation"].pk
+    draft, submitted, returned = objects["draft"], objects["submitted"], objects["returned"]
+    review, appointed = objects["under_review"], objects["appointed"]
+    criterion = draft.criteria_set.criteria.first().pk
+    draft_doc, review_doc = objects["draft_document"].pk, objects["review_document"].pk
+    rfi = objects["information_request"].pk
+    post_only = cells(LOGIN, NOT_ALLOWED)
+
+    def status(app) -> Expect:
+        return to(f"{base}{app.pk}/status/")
+
+    draft_viewers = only({"applicant": OK, **STAFF_VIEWERS})
+    review_viewers = only({"applicant": OK, "reviewer": OK, **STAFF_VIEWERS})
+    return [
+        Route(base, cells(LOGIN, OK)),
+        # anyone signed in may register an organisation (they become its owner)
+        Route(f"{base}organisations/new/", cells(LOGIN, OK)),
+        Route(f"{base}organisations/{org}/", only({"applicant": OK})),
+        Route(f"{base}organisations/{other_org}/", only({"other_applicant": OK})),
+        Route(f"{base}organisations/{org}/edit/", only({"applicant": OK})),
+        Route(f"{base}organisations/{org}/invite/", post_only),
+        # a member is sent to the organisation; a non-member may ask only after giving its number
+        Route(f"{base}organisations/{org}/join/", only({"applicant": to(f"{base}organisations/{org}/")})),
+        Route(f"{base}organisations/{org}/join-requests/{objects['join_request'].pk}/", post_only),
+        # the token is the secret: whoever holds it sees whom it invites, and only the invitee can use it
+        Route(f"{base}invitations/{objects['invitation'].token}/", cells(LOGIN, OK)),
+        Route(f"{base}invitations/not-a-token/", cells(LOGIN, OK)),
+        # who has no organisation to apply for is asked to register one first
+        Route(
+            f"{base}new/rpl/",
+            cells(LOGIN, to(f"{base}organisations/new/"), applicant=OK, other_applicant=OK),
+        ),
+        Route(f"{base}new/no-such-scheme/", cells(LOGIN, NOT_FOUND)),
+        Route(f"{base}{draft.pk}/", draft_viewers),
+        Route(f"{base}{returned.pk}/", only({"applicant": OK, **STAFF_VIEWERS})),
+        Route(
+            f"{base}{review.pk}/",
+            only(
+                {
+                    "applicant": status(review),
+                    "reviewer": status(review),
+                    "case_officer": status(review),
+                    "approver": status(review),
+                }
+            ),
+        ),
+        Route(f"{base}999999/", cells(LOGIN, NOT_FOUND)),
+        Route(f"{base}{draft.pk}/edit/", only({"applicant": OK})),
+        Route(f"{base}{submitted.pk}/edit/", only({"applicant": status(submitted)})),
+        Route(f"{base}{draft.pk}/criteria/{criterion}/", draft_viewers),
+        Route(f"{base}{review.pk}/criteria/{criterion}/", review_viewers),
+        Route(f"{base}{draft.pk}/documents/", draft_viewers),
+        Route(f"{base}{review.pk}/documents/", review_viewers),
+        Route(f"{base}{draft.pk}/documents/{draft_doc}/edit/", only({"applicant": OK})),
+        # evidence is closed once submitted
+        Route(f"{base}{review.pk}/documents/{review_doc}/edit/", cells(LOGIN, NOT_FOUND)),
+        # a document is reachable only through its own application
+        Route(f"{base}{review.pk}/documents/{draft_doc}/edit/", cells(LOGIN, NOT_FOUND)),
+        Route(f"{base}{draft.pk}/documents/{draft_doc}/delete/", post_only),
+        Route(f"{base}{draft.pk}/documents/{draft_doc}/download/", draft_viewers),
+        Route(f"{base}{review.pk}/documents/{review_doc}/download/", review_viewers),
+        Route(f"{base}{review.pk}/documents/{draft_doc}/download/", only({})),
+        Route(f"{base}{draft.pk}/submit/", only({"applicant": OK})),
+        Route(
+            f"{base}{submitted.pk}/submit/",
+            only({"applicant": status(submitted), **{r: status(submitted) for r in STAFF_VIEWERS}}),
+        ),
+        Route(f"{base}{draft.pk}/status/", draft_viewers),
+        Route(f"{base}{submitted.pk}/status/", only({"applicant": OK, **STAFF_VIEWERS})),
+        Route(f"{base}{review.pk}/status/", review_viewers),
+        Route(f"{base}{appointed.pk}/status/", only({"applicant": OK, **STAFF_VIEWERS})),
+        Route(f"{base}{submitted.pk}/withdraw/", post_only),
+        Route(f"{base}{returned.pk}/resubmit/", post_only),
+        # posted to after a session may have ended: no sign-in check before the method check
+        Route(f"{base}{returned.pk}/requests/{rfi}/answer/", cells(NOT_ALLOWED, NOT_ALLOWED)),
+    ]
+
+
+def _review_pages(objects: dict) -> list[Route]:
+    base = "/en/review/"
+    review, submitted = objects["under_review"], objects["submitted"]
+    invited, accepted, conflicted = objects["invited"], objects["accepted"], objects["conflicted"]
+    reviewers = only({"reviewer": OK, "conflicted_reviewer": OK})
+    return [
+        Route(base, only({"case_officer": OK})),
+        Route(f"{base}assign/", only({"case_officer": to(base)})),
+        Route(f"{base}cases/{review.pk}/", only(STAFF_VIEWERS)),
+        Route(f"{base}cases/{submitted.pk}/", only(STAFF_VIEWERS)),
+        Route(f"{base}cases/999999/", cells(LOGIN, NOT_FOUND)),
+        # an action is a POST; a GET by who may see the case goes back to it
+        Route(
+            f"{base}cases/{review.pk}/recommend/",
+            only({r: to(f"{base}cases/{review.pk}/") for r in STAFF_VIEWERS}),
+        ),
+        Route(f"{base}assignments/", reviewers),
+        # invited: the reviewer sees whom the case concerns and declares; accepted: the case itself
+        Route(f"{base}assignments/{invited.pk}/", only({"reviewer": OK})),
+        Route(f"{base}assignments/{accepted.pk}/", only({"reviewer": OK})),
+        # a reviewer with a conflict sees nothing more of the case
+        Route(f"{base}assignments/{conflicted.pk}/", only({})),
+        Route(f"{base}assignments/{invited.pk}/respond/", only({"reviewer": to(f"{base}assignments/{invited.pk}/")})),
+        Route(f"{base}assignments/{accepted.pk}/respond/", only({})),
+        Route(f"{base}approvals/", only({"approver": OK})),
+    ]
+
+
+def _message_pages(objects: dict) -> list[Route]:
+    base = "/en/messages/"
+    message = objects["notifications.message"].pk
+    return [
+        Route(base, cells(LOGIN, OK)),
+        Route(f"{base}preferences/", cells(LOGIN, OK)),
+        Route(f"{base}read-all/", cells(LOGIN, NOT_ALLOWED)),
+        # a message is its recipient's alone
+        Route(f"{base}{message}/", only({"applicant": OK})),
+        Route(f"{base}{message}/read/", cells(LOGIN, NOT_ALLOWED)),
     ]
 
 
@@ -139,14 +323,16 @@ def _admin_routes(objects: dict) -> list[Route]:
         pk = objects[opts.label_lower].pk
         allowed = {role: opts.label_lower in ADMIN_MODELS_BY_ROLE[role] for role in STAFF}
 
-        def staff(answer: Expect, allowed=allowed) -> dict[str, Expect]:
-            return {role: answer if ok else FORBIDDEN for role, ok in allowed.items()}
+        viewing = {role: opts.label_lower in ADMIN_VIEW_ONLY_BY_ROLE[role] for role in STAFF}
+
+        def staff(answer: Expect, allowed=allowed, viewing=viewing, view: bool = False) -> dict[str, Expect]:
+            return {role: answer if ok or (view and viewing[role]) else FORBIDDEN for role, ok in allowed.items()}
 
         routes += [
-            Route(base, cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))),
+            Route(base, cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK, view=True))),
             Route(f"{base}add/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))),
-            Route(f"{base}{pk}/change/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))),
-            Route(f"{base}{pk}/history/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))),
+            Route(f"{base}{pk}/change/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK, view=True))),
+            Route(f"{base}{pk}/history/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK, view=True))),
             Route(f"{base}{pk}/delete/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))),
             # the bare object address only redirects; the change page then applies the permission
             Route(f"{base}{pk}/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, to(f"{base}{pk}/change/")))),
@@ -165,22 +351,141 @@ def _patterns(resolver=None, prefix: str = "") -> Iterator[str]:
 
 
 def _route_pattern(path: str) -> str:
-    return resolve(path).route.replace("^", "")
+    return resolve(path.partition("?")[0]).route.replace("^", "")
+
+
+def _document(application, actor, title: str):
+    from applications import storage
+    from applications.models import Document
+
+    data = b"%PDF-1.4\n% matrix\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    stored_name = storage.new_stored_name("pdf")
+    storage.write(stored_name, data)
+    return Document.objects.create(
+        application=application,
+        title=title,
+        original_name=f"{title}.pdf",
+        stored_name=stored_name,
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+
+
+def _cases(
+    *,
+    organisation,
+    other_organisation,
+    applicant,
+    other_applicant,
+    reviewer,
+    conflicted_reviewer,
+    case_officer,
+    approver,
+) -> dict:
+    """Applications of the applicant's organisation in the states that matter, with assignments,
+    documents, a request for information, an invitation, a request to join and a message."""
+    from applications.models import InformationRequest, OrganisationInvitation, OrganisationJoinRequest
+    from notifications.models import Message
+    from reviews.models import ReviewAssignment
+
+    def application(state: str, org=organisation):
+        return ApplicationFactory(organisation=org, state=state, evidence=True, created_by=applicant)
+
+    draft, submitted, returned = application("draft"), application("submitted"), application("returned")
+    under_review, appointed, rejected = application("under_review"), application("appointed"), application("rejected")
+    elsewhere = application("under_review", other_organisation)
+    due_on = timezone.localdate() + timedelta(days=14)
+
+    def assignment(app, person, state: str, has_conflict: bool = False):
+        return ReviewAssignment.objects.create(
+            application=app,
+            reviewer=person,
+            state=state,
+            has_conflict=has_conflict,
+            due_on=due_on,
+            invited_by=case_officer,
+            conflict_declared_at=None if state == "invited" else timezone.now(),
+        )
+
+    return {
+        "organisation": organisation,
+        "other_organisation": other_organisation,
+        "draft": draft,
+        "submitted": submitted,
+        "returned": returned,
+        "under_review": under_review,
+        "appointed": appointed,
+        "rejected": rejected,
+        "accepted": assignment(under_review, reviewer, "accepted"),
+        "conflicted": assignment(under_review, conflicted_reviewer, "conflicted", has_conflict=True),
+        "invited": assignment(elsewhere, reviewer, "invited"),
+        "draft_document": _document(draft, applicant, "Draft evidence"),
+        "review_document": _document(under_review, applicant, "Submitted evidence"),
+        "information_request": InformationRequest.objects.create(
+            application=returned, requested_by=case_officer, reply_by=due_on, message="Add the fee schedule."
+        ),
+        "invitation": OrganisationInvitation.objects.create(
+            organisation=organisation,
+            email="colleague@example.org",
+            invited_by=applicant,
+            expires_at=timezone.now() + timedelta(days=7),
+        ),
+        "join_request": OrganisationJoinRequest.objects.create(organisation=organisation, user=other_applicant),
+        "message": Message.objects.create(
+            recipient=applicant,
+            event="application.submitted",
+            idempotency_key="matrix-message",
+            language="en",
+            subject="Application received",
+            body_text="We have received your application.",
+        ),
+    }
 
 
 @pytest.fixture
-def objects(reference, applicant, register_admin):
-    """One object of every model the admin shows, so that object pages answer for real."""
+def objects(
+    reference,
+    settings,
+    tmp_path,
+    organisation,
+    other_organisation,
+    applicant,
+    other_applicant,
+    reviewer,
+    conflicted_reviewer,
+    case_officer,
+    approver,
+    register_admin,
+):
+    """The cases above, and one object of every model the admin shows, so that object pages answer for real."""
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     load_register()
     from agencies.models import Appointment, CriteriaSet, Industry, Organisation, RegisterEvent, Scheme
+    from notifications.models import TermNotice
+    from reviews import models as review
 
     Authenticator.objects.create(user=applicant, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
     from allauth.account.models import EmailAddress
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    appointment = Appointment.objects.first()
+    cases = _cases(
+        organisation=organisation,
+        other_organisation=other_organisation,
+        applicant=applicant,
+        other_applicant=other_applicant,
+        reviewer=reviewer,
+        conflicted_reviewer=conflicted_reviewer,
+        case_officer=case_officer,
+        approver=approver,
+    )
+    appointment = Appointment.objects.filter(is_published=True).first()
+    criterion = cases["appointed"].criteria_set.criteria.first()
+    appointed = cases["appointed"]
     kw = {"user_agent": "matrix", "ip_address": "203.0.113.9", "username": "x@example.org", "http_accept": "*/*"}
-    return {
+    return cases | {
+        "published_agency": appointment.agency,
         "account.emailaddress": EmailAddress.objects.get(user=applicant),
         "accounts.user": applicant,
         "agencies.appointment": appointment,
@@ -189,6 +494,9 @@ def objects(reference, applicant, register_admin):
         "agencies.organisation": Organisation.objects.first(),
         "agencies.registerevent": RegisterEvent.objects.first(),
         "agencies.scheme": Scheme.objects.first(),
+        "applications.application": cases["draft"],
+        "applications.organisationinvitation": cases["invitation"],
+        "applications.organisationjoinrequest": cases["join_request"],
         "audit.auditentry": audit_record(action="agencies.appointment.viewed", obj=appointment, actor=register_admin),
         "auth.group": Group.objects.first(),
         "axes.accessattempt": AccessAttempt.objects.create(
@@ -197,6 +505,44 @@ def objects(reference, applicant, register_admin):
         "axes.accessfailurelog": AccessFailureLog.objects.create(**kw, path_info="/", locked_out=False),
         "axes.accesslog": AccessLog.objects.create(**kw, path_info="/"),
         "mfa.authenticator": Authenticator.objects.get(user=applicant),
+        "notifications.message": cases["message"],
+        "notifications.termnotice": TermNotice.objects.create(
+            appointment=appointment, term_end=date(2029, 3, 31), lead_months=6
+        ),
+        "reviews.reviewassignment": cases["accepted"],
+        "reviews.criterionscore": review.CriterionScore.objects.create(
+            assignment=cases["accepted"], criterion=criterion, score=3, reason="Well evidenced."
+        ),
+        "reviews.moderation": review.Moderation.objects.create(
+            application=cases["under_review"],
+            criterion=criterion,
+            score=3,
+            rationale="Agreed.",
+            moderated_by=case_officer,
+        ),
+        "reviews.recommendation": review.Recommendation.objects.create(
+            application=appointed, outcome="appoint", summary="Meets every criterion.", recommended_by=case_officer
+        ),
+        "reviews.determination": review.Determination.objects.create(
+            application=appointed, determined_on=date(2026, 1, 15), outcome="competent", recorded_by=approver
+        ),
+        "reviews.considerations": review.Considerations.objects.create(
+            application=appointed,
+            industry_views="Supported.",
+            industry_characteristics="Small firms.",
+            fee_policy="Cost recovery.",
+            recorded_by=approver,
+        ),
+        "reviews.decision": review.Decision.objects.create(
+            application=appointed,
+            outcome="appoint",
+            term_start=date(2026, 4, 1),
+            term_end=date(2031, 3, 31),
+            decided_by=approver,
+        ),
+        "reviews.casereason": review.CaseReason.objects.create(
+            application=cases["rejected"], kind="rejected", criterion=criterion, text="Not shown.", author=approver
+        ),
     }
 
 
@@ -243,3 +589,207 @@ def test_every_url_pattern_is_in_the_matrix(objects):
     if missing:
         print("\n".join(missing))
     assert missing == [], "URL patterns missing from the permission matrix"
+
+
+@dataclass(frozen=True)
+class Post:
+    """A state-changing POST, the answer each role that may not act gets, and what must stay as it was."""
+
+    path: str
+    data: dict
+    expect: dict[str, Expect]  # only the roles that may not act
+    state: Callable[[], object]
+
+
+def refused(may_act: tuple[str, ...], anonymous: Expect = LOGIN, **roles: Expect) -> dict[str, Expect]:
+    expect = cells(anonymous, NOT_FOUND, **roles)
+    return {role: answer for role, answer in expect.items() if role not in may_act}
+
+
+def _posts(o: dict) -> list[Post]:
+    from agencies.models import Appointment
+    from applications.models import (
+        Application,
+        Document,
+        Evidence,
+        InformationRequest,
+        OrganisationInvitation,
+        OrganisationJoinRequest,
+    )
+    from notifications.models import Message
+    from reviews.models import CriterionScore, Recommendation, ReviewAssignment
+
+    draft, submitted, returned, review = o["draft"], o["submitted"], o["returned"], o["under_review"]
+    org, doc, rfi = o["organisation"], o["draft_document"], o["information_request"]
+    criterion = draft.criteria_set.criteria.first()
+    appointment = o["agencies.appointment"]
+    apps = "/en/applications/"
+    applicant_only = ("applicant",)
+
+    def state_of(app):
+        return lambda: Application.objects.get(pk=app.pk).state
+
+    def to_case(app) -> Expect:
+        return to(f"/en/review/cases/{app.pk}/")
+
+    due_on = (timezone.localdate() + timedelta(days=10)).isoformat()
+    return [
+        Post(f"{apps}{draft.pk}/submit/", {"declaration": "on"}, refused(applicant_only), state_of(draft)),
+        Post(
+            f"{apps}{draft.pk}/edit/",
+            {"fee_policy": "Free of charge.", "industry": draft.industry_id},
+            refused(applicant_only),
+            lambda: Application.objects.get(pk=draft.pk).fee_policy,
+        ),
+        Post(
+            f"{apps}{draft.pk}/criteria/{criterion.pk}/",
+            {"narrative": "Rewritten by someone else."},
+            refused(applicant_only),
+            lambda: Evidence.objects.get(application=draft, criterion=criterion).narrative,
+        ),
+        Post(
+            f"{apps}{draft.pk}/documents/",
+            {"title": "Planted", "criteria": [criterion.pk], "file": _pdf_upload()},
+            refused(applicant_only),
+            lambda: Document.objects.filter(application=draft).count(),
+        ),
+        Post(
+            f"{apps}{draft.pk}/documents/{doc.pk}/edit/",
+            {"title": "Renamed", "criteria": [criterion.pk]},
+            refused(applicant_only),
+            lambda: Document.objects.get(pk=doc.pk).title,
+        ),
+        Post(
+            f"{apps}{draft.pk}/documents/{doc.pk}/delete/",
+            {},
+            refused(applicant_only),
+            lambda: Document.objects.filter(pk=doc.pk).exists(),
+        ),
+        Post(f"{apps}{submitted.pk}/withdraw/", {"reason": "No."}, refused(applicant_only), state_of(submitted)),
+        Post(f"{apps}{returned.pk}/resubmit/", {}, refused(applicant_only), state_of(returned)),
+        Post(
+            f"{apps}{returned.pk}/requests/{rfi.pk}/answer/",
+            {f"rfi-{rfi.pk}-response": "An answer from outside."},
+            refused(applicant_only),
+            lambda: InformationRequest.objects.get(pk=rfi.pk).response,
+        ),
+        Post(
+            f"{apps}organisations/{org.pk}/edit/",
+            {"name_en": "Taken Over Ltd"},
+            refused(applicant_only),
+            lambda: type(org).objects.get(pk=org.pk).name_en,
+        ),
+        Post(
+            f"{apps}organisations/{org.pk}/invite/",
+            {"email": "intruder@example.org", "role": "owner"},
+            refused(applicant_only),
+            lambda: OrganisationInvitation.objects.filter(organisation=org).count(),
+        ),
+        Post(
+            f"{apps}organisations/{org.pk}/join-requests/{o['join_request'].pk}/",
+            {"decision": "approve", "role": "owner"},
+            refused(applicant_only),
+            lambda: OrganisationJoinRequest.objects.get(pk=o["join_request"].pk).outcome,
+        ),
+        # nobody here is the invitee: the page says the invitation cannot be used
+        Post(
+            f"{apps}invitations/{o['invitation'].token}/",
+            {},
+            refused((), **dict.fromkeys(SIGNED_IN, OK)),
+            lambda: OrganisationInvitation.objects.get(pk=o["invitation"].pk).accepted_at,
+        ),
+        # the approver may see the case but not screen it: sent back to it with the refusal
+        Post(
+            f"/en/review/cases/{submitted.pk}/start-screening/",
+            {},
+            refused(("case_officer",), approver=to_case(submitted)),
+            state_of(submitted),
+        ),
+        Post(
+            f"/en/review/cases/{review.pk}/recommend/",
+            {"outcome": "appoint", "summary": "Meets every criterion."},
+            refused(("case_officer",), approver=to_case(review)),
+            lambda: (state_of(review)(), Recommendation.objects.filter(application=review).exists()),
+        ),
+        Post(
+            f"/en/review/cases/{review.pk}/invite/",
+            {"reviewers": [o["accepted"].reviewer_id], "due_on": due_on},
+            refused(("case_officer",), approver=to_case(review)),
+            lambda: ReviewAssignment.objects.filter(application=review).count(),
+        ),
+        Post(
+            "/en/review/assign/",
+            {"application": [review.pk], "reviewers": [o["accepted"].reviewer_id], "due_on": due_on},
+            refused(("case_officer",)),
+            lambda: ReviewAssignment.objects.count(),
+        ),
+        Post(
+            f"/en/review/assignments/{o['invited'].pk}/respond/",
+            {"answer": "accept", "has_conflict": "no"},
+            refused(("reviewer",)),
+            lambda: ReviewAssignment.objects.get(pk=o["invited"].pk).state,
+        ),
+        Post(
+            f"/en/review/assignments/{o['accepted'].pk}/",
+            {f"score-{criterion.pk}": "0", f"reason-{criterion.pk}": "Overwritten.", "submit_review": "1"},
+            refused(("reviewer",)),
+            lambda: list(CriterionScore.objects.filter(assignment=o["accepted"]).values_list("score", "reason")),
+        ),
+        Post(
+            f"/en/register/manage/{appointment.pk}/unpublish/",
+            {},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: Appointment.objects.get(pk=appointment.pk).is_published,
+        ),
+        Post(
+            f"/en/register/manage/{appointment.pk}/vary/",
+            {"conditions_en": "Varied.", "note": "No."},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: Appointment.objects.get(pk=appointment.pk).conditions,
+        ),
+        Post(
+            f"/en/register/manage/{appointment.pk}/cancel/",
+            {"effective": timezone.localdate().isoformat(), "grounds": "No."},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
+        ),
+        Post(
+            f"/en/messages/{o['message'].pk}/read/",
+            {},
+            refused(applicant_only),
+            lambda: Message.objects.get(pk=o["message"].pk).read_at,
+        ),
+    ]
+
+
+def _pdf_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("planted.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def test_a_post_by_a_role_that_may_not_act_changes_nothing(request, objects):
+    from audit.models import AuditEntry
+
+    clients = {"anonymous": Client()}
+    for role in SIGNED_IN:
+        clients[role] = Client()
+        clients[role].force_login(request.getfixturevalue(role))
+    unexpected = []
+    checked = 0
+    for post in _posts(objects):
+        for role, expected in post.expect.items():
+            before, audited = post.state(), AuditEntry.objects.filter(outcome="done").count()
+            data = {k: (_pdf_upload() if k == "file" else v) for k, v in post.data.items()}
+            response = clients[role].post(post.path, data)
+            location = response.get("Location", "") if response.status_code in (301, 302) else ""
+            answer = Expect(response.status_code, location)
+            checked += 1
+            if not _matches(expected, answer):
+                unexpected.append(f"POST {post.path} as {role}: expected {expected}, got {answer}")
+            if post.state() != before:
+                unexpected.append(f"POST {post.path} as {role} changed {before!r} to {post.state()!r}")
+            if AuditEntry.objects.filter(outcome="done").count() != audited:
+                unexpected.append(f"POST {post.path} as {role} wrote an audit row of a done action")
+    print(f"refused posts: {checked} cells, {len(unexpected)} unexpected")
+    assert unexpected == []
