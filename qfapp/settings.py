@@ -321,6 +321,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- Benchmark ------------------------------------------------------------------------------
 # BENCH_MODE=1 adds /bench/trivial, the upper bound `make bench` compares every page with.
 BENCH_MODE = env.bool("BENCH_MODE", default=False)
+# REGISTER_RESPONSE_CACHE=0 renders every register page (ETags and 304 answers stay): `make bench`
+# measures the register without its response cache on a second server.
+REGISTER_RESPONSE_CACHE = env.bool("REGISTER_RESPONSE_CACHE", default=True)
 
 # --- Domain settings -----------------------------------------------------------------------
 TERM_EXPIRY_LEAD_MONTHS = env.list("TERM_EXPIRY_LEAD_MONTHS", cast=int, default=[12, 6, 3])
