@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -59,6 +60,7 @@ def public_response(
     if not_modified is not None:
         return _mark_public(not_modified, etag)
     key = f"register:response:{digest}"
+    store = store and settings.REGISTER_RESPONSE_CACHE
     cached = cache.get(key) if store else None
     if cached is not None:
         content, content_type = cached

@@ -16,7 +16,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     """Read-only: applications change only through their services (and so through the audit trail)."""
 
     list_display = ("__str__", "organisation", "scheme", "industry", "state", "submitted_at")
-    list_filter = ("state", "scheme")
+    list_filter = ("state", "scheme", "industry")
+    list_select_related = ("organisation", "scheme", "industry")
     search_fields = ("reference", "organisation__name")
     inlines = [DocumentInline]
     exclude = ("state", "proposed_collaborators")

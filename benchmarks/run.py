@@ -37,11 +37,17 @@ RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
 LUA = ROOT / "benchmarks" / "report.lua"
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+WRITE_USERS, WRITE_DRAFTS = 10, 250  # as benchmarks/seeders.py makes them
+WRITE_SECONDS = float(os.environ.get("BENCH_WRITE_SECONDS", "60"))
 
 
 @dataclass(frozen=True)
 class Page:
-    """A page to measure: `role` None is anonymous; `admin` names the admin page over the same rows."""
+    """A page to measure: `role` None is anonymous; `admin` names the admin page over the same rows.
+
+    `path` and `headers` may name values found at run time ({application}, {etag_register}, ...: see
+    SESSIONS_SCRIPT and main); `server` "nocache" is the second gunicorn, whose register response cache is off.
+    """
 
     name: str
     path: str
@@ -49,18 +55,49 @@ class Page:
     admin: str = "admin_appointments"
     headers: tuple[str, ...] = ()
     expect: int = 200
+    server: str = "main"
 
 
 TRIVIAL = "trivial"
+QUEUE_STATES = "submitted,screening,returned,under_review,recommended"
 # The pages measured. Add each new page here: (name, path, role, the admin page it replaces).
 PAGES = [
     Page(TRIVIAL, "/bench/trivial"),
-    Page("healthz", "/healthz"),
+    Page("register", "/en/register/"),
+    Page("register_filtered", "/en/register/?industry={industry}"),
+    Page("register_304", "/en/register/", headers=("If-None-Match: {etag_register}",), expect=304),
+    Page("register_nocache", "/en/register/", server="nocache"),
+    Page("register_filtered_nocache", "/en/register/?industry={industry}", server="nocache"),
+    Page("export_json", "/register/appointments.json"),
+    Page("export_csv", "/register/appointments.csv"),
+    Page("agency", "/en/register/agencies/{agency}/"),
+    Page("applicant_dashboard", "/en/dashboard/", role="applicant", admin="admin_applications"),
+    Page("application_status", "/en/applications/{application}/status/", role="applicant", admin="admin_applications"),
+    Page("reviewer_queue", "/en/review/assignments/", role="reviewer", admin="admin_assignments"),
+    Page("scoring_form", "/en/review/assignments/{assignment}/", role="reviewer", admin="admin_assignments"),
+    Page("case_queue", "/en/review/", role="case_officer", admin="admin_applications"),
+    Page("approver_queue", "/en/review/approvals/", role="approver", admin="admin_approvals"),
     Page("admin_appointments", "/en/admin/agencies/appointment/", role="superuser"),
-    Page("admin_organisations", "/en/admin/agencies/organisation/", role="superuser", admin="admin_organisations"),
-    Page("admin_audit", "/en/admin/audit/auditentry/", role="superuser", admin="admin_audit"),
+    Page(
+        "admin_applications",
+        f"/en/admin/applications/application/?state__in={QUEUE_STATES}",
+        role="superuser",
+        admin="admin_applications",
+    ),
+    Page(
+        "admin_approvals",
+        "/en/admin/applications/application/?state__exact=recommended",
+        role="superuser",
+        admin="admin_approvals",
+    ),
+    Page(
+        "admin_assignments",
+        "/en/admin/reviews/reviewassignment/?reviewer__exact={reviewer}",
+        role="superuser",
+        admin="admin_assignments",
+    ),
 ]
-# Users the bench signs in (one session each): role name -> how the user is made (see SESSIONS_SCRIPT).
+# Users the bench signs in (one session each), made by seed_bench (benchmarks/seeders.py).
 ROLES = ["superuser", "applicant", "case_officer", "reviewer", "approver", "register_admin"]
 
 
@@ -142,7 +179,7 @@ def prepare_database(cfg: Config) -> dict:
     server, name = _server_url(cfg.database_url)
     env = site_env(cfg)
     exists = name in _psql(server, "SELECT datname FROM pg_database").splitlines()
-    expected = str(20_000 * cfg.scale)
+    expected = str(20_000 * cfg.scale + WRITE_USERS * WRITE_DRAFTS)
     if cfg.reuse_db and exists and _psql(cfg.database_url, "SELECT count(*) FROM applications_application") == expected:
         log(f"reusing {name} (scale {cfg.scale})")
         seeded = {"reused": True}
@@ -154,7 +191,10 @@ def prepare_database(cfg: Config) -> dict:
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
         started = time.monotonic()
         log(f"seed_bench --scale {cfg.scale}")
-        output = run([PYTHON, "manage.py", "seed_bench", "--scale", str(cfg.scale)], env, capture_output=True).stdout
+        # Document rows without files: no measured page reads them, and writing 600,000 small files
+        # would take most of the time budget at scale 10.
+        command = [PYTHON, "manage.py", "seed_bench", "--scale", str(cfg.scale), "--no-files"]
+        output = run(command, env, capture_output=True).stdout
         print(output, end="")
         seeded = {"seconds": round(time.monotonic() - started, 1), "log": output.strip().splitlines()}
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
@@ -166,68 +206,84 @@ import json, time
 import django
 django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
-from accounts import roles
 from accounts.models import User
-from agencies.models import Organisation, OrganisationMembership
+from agencies.models import Appointment, Industry
+from applications.models import Application
+from benchmarks.seeders import WRITE_USERS, persona_email, writer_email
+from reviews.models import ReviewAssignment
 
-GROUPS = {"case_officer": roles.CASE_OFFICER, "reviewer": roles.REVIEWER, "approver": roles.APPROVER,
-          "register_admin": roles.REGISTER_ADMIN}
-keys = {}
-for role in json.loads(%(roles)r):
-    user, _ = User.objects.get_or_create(email=f"bench-{role}@bench.hkqf.local",
-                                         defaults={"full_name": f"Bench {role}"})
-    user.is_superuser = role == "superuser"
-    user.is_staff = role in ("superuser", "case_officer", "approver", "register_admin")
-    user.save()
-    if role in GROUPS:
-        user.groups.add(Group.objects.get_or_create(name=GROUPS[role])[0])
-    if role == "applicant":
-        organisation = Organisation.objects.filter(applications__isnull=False).order_by("pk").first()
-        OrganisationMembership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": "owner"})
+def session_for(user):
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session["_qf_last_seen"] = session["_qf_signed_in_at"] = int(time.time())
     session.create()
-    keys[role] = session.session_key
-print(json.dumps(keys))
+    return session.session_key
+
+users = {role: User.objects.get(email=persona_email(role)) for role in json.loads(%(roles)r)}
+keys = {role: session_for(user) for role, user in users.items()}
+applicant_org = users["applicant"].memberships.get().organisation_id
+ids = {
+    "application": Application.objects.filter(organisation_id=applicant_org, state="under_review").order_by("pk")[0].pk,
+    "assignment": ReviewAssignment.objects.filter(reviewer=users["reviewer"], state="accepted").order_by("pk")[0].pk,
+    "reviewer": users["reviewer"].pk,
+    "agency": Appointment.objects.filter(is_published=True, cancelled_on__isnull=True).order_by("pk")[0].agency_id,
+    "industry": Industry.objects.filter(appointments__is_published=True).order_by("code")[0].code,
+}
+writers = []
+for number in range(1, WRITE_USERS + 1):
+    user = User.objects.get(email=writer_email(number))
+    drafts = list(Application.objects.filter(created_by=user, state="draft").order_by("pk").values_list("pk", flat=True))
+    writers.append({"session": session_for(user), "drafts": drafts})
+print(json.dumps({"sessions": keys, "ids": ids, "writers": writers}))
 """
 
 
-def make_sessions(cfg: Config) -> dict[str, str]:
+def make_sessions(cfg: Config) -> dict:
     script = SESSIONS_SCRIPT % {"roles": json.dumps(ROLES)}
     output = run([PYTHON, "-c", script], site_env(cfg), capture_output=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
-def start_server(cfg: Config) -> subprocess.Popen:
-    command = [GUNICORN, "qfapp.wsgi", "--bind", f"127.0.0.1:{cfg.port}", "--workers", str(cfg.workers)]
+def start_server(cfg: Config, port: int, **extra_env: str) -> subprocess.Popen:
+    command = [GUNICORN, "qfapp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(cfg.workers)]
     command += ["--threads", str(cfg.worker_threads), "--log-level", "warning", "--timeout", "60"]
-    log(f"gunicorn with {cfg.workers} workers on {cfg.base}")
-    env = site_env(cfg)
+    log(f"gunicorn with {cfg.workers} workers on 127.0.0.1:{port} {extra_env or ''}")
+    env = {**site_env(cfg), **extra_env}
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603  # nosec B603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit("gunicorn stopped during start-up")
         try:
-            with urllib.request.urlopen(f"{cfg.base}/healthz", timeout=2) as answer:  # noqa: S310  # nosec B310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:  # noqa: S310  # nosec B310
                 if answer.status == 200:
                     return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
     server.terminate()
-    sys.exit("gunicorn did not answer /healthz within 60 s")
+    sys.exit(f"gunicorn did not answer /healthz on port {port} within 60 s")
 
 
-def _headers(page: Page, sessions: dict[str, str]) -> list[str]:
-    headers = list(page.headers)
-    if page.role:
-        headers.append(f"Cookie: sessionid={sessions[page.role]}")
-    return headers
+@dataclass
+class Run:
+    """What the pages need at run time: sessions per role and values for their paths and headers."""
+
+    cfg: Config
+    sessions: dict[str, str]
+    values: dict[str, str]
+
+    def url(self, page: Page) -> str:
+        port = self.cfg.port + (1 if page.server == "nocache" else 0)
+        return f"http://127.0.0.1:{port}" + page.path.format(**self.values)
+
+    def headers(self, page: Page) -> list[str]:
+        headers = [header.format(**self.values) for header in page.headers]
+        if page.role:
+            headers.append(f"Cookie: sessionid={self.sessions[page.role]}")
+        return headers
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -235,25 +291,27 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def smoke(cfg: Config, page: Page, sessions: dict[str, str]) -> int:
-    request = urllib.request.Request(cfg.base + page.path)  # noqa: S310 - loopback
-    for header in _headers(page, sessions):
+def fetch(ctx: Run, page: Page) -> tuple[int, dict]:
+    request = urllib.request.Request(ctx.url(page))  # noqa: S310 - loopback
+    for header in ctx.headers(page):
         name, value = header.split(": ", 1)
         request.add_header(name, value)
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=30) as answer:
-            return answer.status
+            answer.read()
+            return answer.status, dict(answer.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, dict(exc.headers)
 
 
-def wrk(cfg: Config, wrk_path: str, page: Page, sessions: dict[str, str], seconds: float) -> dict:
+def wrk(ctx: Run, wrk_path: str, page: Page, seconds: float) -> dict:
+    cfg = ctx.cfg
     command = [wrk_path, f"-t{cfg.threads}", f"-c{cfg.connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
     command += ["--latency", "-s", str(LUA)]
-    for header in _headers(page, sessions):
+    for header in ctx.headers(page):
         command += ["-H", header]
-    command.append(cfg.base + page.path)
+    command.append(ctx.url(page))
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # nosec B603  # noqa: S603
     line = next(line for line in output.splitlines() if line.startswith("BENCHJSON "))
     data = json.loads(line.removeprefix("BENCHJSON "))
@@ -261,11 +319,12 @@ def wrk(cfg: Config, wrk_path: str, page: Page, sessions: dict[str, str], second
     return data
 
 
-def measure(cfg: Config, wrk_path: str, pages: list[Page], sessions: dict[str, str]) -> tuple[dict, int, float]:
+def measure(ctx: Run, wrk_path: str, pages: list[Page]) -> tuple[dict, int, float]:
+    cfg = ctx.cfg
     seconds = max(2.0, min(cfg.seconds, cfg.budget / (cfg.rounds * len(pages) + len(pages))))
     log(f"warm-up, then {cfg.rounds} rounds of {len(pages)} pages x {seconds:.0f} s")
     for page in pages:
-        wrk(cfg, wrk_path, page, sessions, 1)
+        wrk(ctx, wrk_path, page, 1)
     runs: dict[str, list[dict]] = {page.name: [] for page in pages}
     deadline = time.monotonic() + cfg.budget
     rounds_done = 0
@@ -275,7 +334,7 @@ def measure(cfg: Config, wrk_path: str, pages: list[Page], sessions: dict[str, s
             break
         order = pages[number % len(pages) :] + pages[: number % len(pages)]  # interleaved, rotated
         for page in order:
-            runs[page.name].append(wrk(cfg, wrk_path, page, sessions, seconds))
+            runs[page.name].append(wrk(ctx, wrk_path, page, seconds))
         rounds_done += 1
         log(f"round {rounds_done} done")
     return runs, rounds_done, seconds
@@ -369,33 +428,77 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+STORED_SCRIPT = """
+import json
+import django
+django.setup()
+from applications.models import Application
+ids = json.loads(%(ids)r)
+stored = Application.objects.filter(pk__in=ids, state="submitted", reference__isnull=False)
+submitted = Application.objects.filter(created_by__email__startswith="bench-writer-", state="submitted")
+print(json.dumps({"stored_ids": sorted(submitted.values_list("pk", flat=True)), "seen_stored": stored.count()}))
+"""
+
+
+def write_load(ctx: Run, writers: list[dict]) -> dict:
+    from benchmarks.write_load import run_load
+
+    log(f"write load: {len(writers)} users for {WRITE_SECONDS:.0f} s (upload, submit)")
+    seen = run_load(f"http://127.0.0.1:{ctx.cfg.port}", writers, WRITE_SECONDS)
+    ids = seen.pop("submitted_ids")
+    script = STORED_SCRIPT % {"ids": json.dumps(ids)}
+    stored = json.loads(run([PYTHON, "-c", script], site_env(ctx.cfg), capture_output=True).stdout.splitlines()[-1])
+    seen["submissions_stored"] = len(stored["stored_ids"])
+    seen["stored_equal_seen"] = stored["stored_ids"] == ids and stored["seen_stored"] == len(ids)
+    seen["status"] = "ok" if seen["stored_equal_seen"] and seen["submissions_seen"] else "failed"
+    return seen
+
+
+def csv_memory(cfg: Config) -> dict:
+    output = run([PYTHON, "-m", "benchmarks.csv_memory"], site_env(cfg), capture_output=True).stdout
+    sizes = json.loads(output.strip().splitlines()[-1])
+    peaks = [s["peak_kib"] for s in sizes]
+    return {"sizes": sizes, "flat": max(peaks) <= 1.25 * min(peaks) + 64}
+
+
 def main() -> int:
     cfg = Config()
     started = time.monotonic()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    log(f"load average at start: {load_at_start}")
+    sys.path.insert(0, str(ROOT))
     wrk_path = ensure_wrk()
     seeded = prepare_database(cfg)
-    sessions = make_sessions(cfg)
-    server = start_server(cfg)
+    made = make_sessions(cfg)
+    ctx = Run(cfg, made["sessions"], made["ids"])
+    servers = [start_server(cfg, cfg.port), start_server(cfg, cfg.port + 1, REGISTER_RESPONSE_CACHE="0")]
     try:
-        statuses = {page.name: smoke(cfg, page, sessions) for page in PAGES}
+        register = next(page for page in PAGES if page.name == "register")
+        ctx.values["etag_register"] = fetch(ctx, register)[1].get("ETag", "")
+        statuses = {page.name: fetch(ctx, page)[0] for page in PAGES}
         for name, status in statuses.items():
             if status != next(p.expect for p in PAGES if p.name == name):
                 log(f"{name} answered {status}: left out of the measurement")
         if statuses[TRIVIAL] != 200:
             sys.exit("the trivial view does not answer 200: is BENCH_MODE honoured?")
         measured = [page for page in PAGES if statuses[page.name] == page.expect]
-        runs, rounds, seconds = measure(cfg, wrk_path, measured, sessions)
+        runs, rounds, seconds = measure(ctx, wrk_path, measured)
+        alone = servers.pop()  # the write load runs alone
+        alone.terminate()
+        alone.wait(timeout=30)
+        write = write_load(ctx, made["writers"]) if WRITE_SECONDS > 0 else {"status": "not run"}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     results = summarise(PAGES, runs, statuses)
+    log("CSV export memory at 1x, 10x and 50x the rows")
     report = {
         "pages": results,
-        "write": {
-            "status": "not run",
-            "reason": "the write load (sign in, upload, submit) needs the applicant pages; not part of this runner yet",
-        },
+        "write": write,
+        "csv_memory": csv_memory(cfg),
         "machine": machine(cfg, seconds, rounds),
+        "load_at_start": load_at_start,
         "seed": seeded,
         "command": f"make bench BENCH_SCALE={cfg.scale}",
         "total_seconds": round(time.monotonic() - started, 1),
@@ -407,6 +510,8 @@ def main() -> int:
     (RESULTS.parent / f"scale-{cfg.scale}.json").write_text(text, encoding="utf-8")
     print()
     print(table(results))
+    print(f"write load: {json.dumps(write)}")
+    print(f"CSV export memory: {json.dumps(report['csv_memory'])}")
     print(f"\n{RESULTS.relative_to(ROOT)} written; whole run {report['total_seconds']:.0f} s")
     return 0
 

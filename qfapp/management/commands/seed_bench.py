@@ -2,11 +2,13 @@
 
 Scale 1: 20 industries, 200 agencies with appointments, 2,000 organisations, 20,000 applications
 across every state, 200,000 evidence items (140,000 narratives, 7 per application, and 60,000
-documents with small files, 3 per application) and 100,000 audit rows. Scale N multiplies the
-per-application parts (applications, evidence, documents, audit rows) by N.
+documents with small files, 3 per application), 100,000 audit rows, and through BENCH_SEEDERS
+(benchmarks/seeders.py) the personas the benchmark signs in as, two review assignments per case from
+review on, 60,000 criterion scores and the write load's drafts. Scale N multiplies the
+per-application parts (applications, evidence, documents, audit rows, assignments, scores) by N.
 
-Apps that own more data (criterion scores, for instance) add a seeder to BENCH_SEEDERS: a
-callable taking the BenchContext and returning how many rows it wrote.
+More data is added with a seeder in BENCH_SEEDERS: a callable taking the BenchContext and returning
+how many rows it wrote.
 """
 
 import hashlib
@@ -41,7 +43,11 @@ PREFIX = "bench-"
 TODAY = date(2026, 1, 1)  # fixed, so every run builds the same data
 
 # Dotted paths of extra seeders, each `seed(ctx: BenchContext) -> int`.
-BENCH_SEEDERS: list[str] = []
+BENCH_SEEDERS: list[str] = [
+    "benchmarks.seeders.seed_personas",
+    "benchmarks.seeders.seed_reviews",
+    "benchmarks.seeders.seed_write_drafts",
+]
 
 
 @dataclass
@@ -52,6 +58,7 @@ class BenchContext:
     organisations: list[Organisation] = field(default_factory=list)
     application_ids: list[int] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
+    reviewers: list[User] = field(default_factory=list)
 
 
 def _aware(day: date, hour: int = 10) -> datetime:
@@ -200,7 +207,8 @@ class Command(BaseCommand):
                 rows.append(
                     Application(
                         reference=None if draft else f"RPL-B{n + 1:07d}",
-                        organisation=ctx.organisations[AGENCIES + n % (ORGANISATIONS - AGENCIES)],
+                        # 1,799 organisations, prime to the 10 states: each organisation has applications in several states.
+                        organisation=ctx.organisations[AGENCIES + n % (ORGANISATIONS - AGENCIES - 1)],
                         scheme_id=criteria_set.scheme_id,
                         industry=ctx.industries[n % INDUSTRIES],
                         criteria_set=criteria_set,
