@@ -1,5 +1,6 @@
 """Hypothesis strategies for hostile form data: what a browser, a script or an attacker may post."""
 
+import os
 from datetime import date
 
 from hypothesis import HealthCheck, settings
@@ -7,9 +8,10 @@ from hypothesis import strategies as st
 
 
 def fuzz_settings(max_examples: int):
-    """Bounded examples, no deadline (pages render at their own pace), no example database on disk."""
+    """Bounded examples (times FUZZ_SCALE from the environment, for a longer run), no deadline
+    (pages render at their own pace), no example database on disk."""
     return settings(
-        max_examples=max_examples,
+        max_examples=max(1, round(max_examples * float(os.environ.get("FUZZ_SCALE", "1")))),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
