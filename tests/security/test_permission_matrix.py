@@ -180,7 +180,7 @@ def _applicant_pages(objects: dict) -> list[Route]:
     base = "/en/applications/"
     org, other_org = objects["organisation"].pk, objects["other_organisation"].pk
     draft, submitted, returned = objects["draft"], objects["submitted"], objects["returned"]
-    review, appointed = objects["under_review"], objects["appointed"]
+    review, appointed, elsewhere = objects["under_review"], objects["appointed"], objects["elsewhere"]
     criterion = draft.criteria_set.criteria.first().pk
     draft_doc, review_doc = objects["draft_document"].pk, objects["review_document"].pk
     rfi = objects["information_request"].pk
@@ -249,6 +249,9 @@ def _applicant_pages(objects: dict) -> list[Route]:
         Route(f"{base}{submitted.pk}/status/", only({"applicant": OK, **STAFF_VIEWERS})),
         Route(f"{base}{review.pk}/status/", review_viewers),
         Route(f"{base}{appointed.pk}/status/", only({"applicant": OK, **STAFF_VIEWERS})),
+        # another organisation's case under review: the reviewer only invited to it sees nothing of it yet
+        Route(f"{base}{elsewhere.pk}/status/", only({"other_applicant": OK, **STAFF_VIEWERS})),
+        Route(f"{base}{elsewhere.pk}/documents/", only({"other_applicant": OK, **STAFF_VIEWERS})),
         Route(f"{base}{submitted.pk}/withdraw/", post_only),
         Route(f"{base}{returned.pk}/resubmit/", post_only),
         # posted to after a session may have ended: no sign-in check before the method check
@@ -266,6 +269,7 @@ def _review_pages(objects: dict) -> list[Route]:
         Route(f"{base}assign/", only({"case_officer": to(base)})),
         Route(f"{base}cases/{review.pk}/", only(STAFF_VIEWERS)),
         Route(f"{base}cases/{submitted.pk}/", only(STAFF_VIEWERS)),
+        Route(f"{base}cases/{objects['elsewhere'].pk}/", only(STAFF_VIEWERS)),
         Route(f"{base}cases/999999/", cells(LOGIN, NOT_FOUND)),
         # an action is a POST; a GET by who may see the case goes back to it
         Route(
@@ -421,6 +425,7 @@ def _cases(
         "accepted": assignment(under_review, reviewer, "accepted"),
         "conflicted": assignment(under_review, conflicted_reviewer, "conflicted", has_conflict=True),
         "invited": assignment(elsewhere, reviewer, "invited"),
+        "elsewhere": elsewhere,
         "draft_document": _document(draft, applicant, "Draft evidence"),
         "review_document": _document(under_review, applicant, "Submitted evidence"),
         "information_request": InformationRequest.objects.create(
