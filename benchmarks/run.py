@@ -457,8 +457,8 @@ def write_load(ctx: Run, writers: list[dict]) -> dict:
 def csv_memory(cfg: Config) -> dict:
     output = run([PYTHON, "-m", "benchmarks.csv_memory"], site_env(cfg), capture_output=True).stdout
     sizes = json.loads(output.strip().splitlines()[-1])
-    peaks = [s["peak_kib"] for s in sizes]
-    return {"sizes": sizes, "flat": max(peaks) <= 1.25 * min(peaks) + 64}
+    # The export reads 500 rows at a time: memory grows until the first full chunk, then stays flat.
+    return {"sizes": sizes, "flat": sizes[-1]["peak_kib"] <= 1.25 * sizes[-2]["peak_kib"]}
 
 
 def main() -> int:
