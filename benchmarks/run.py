@@ -357,16 +357,22 @@ def summarise(pages: list[Page], runs: dict, statuses: dict[str, int]) -> dict:
             "errors": errors,
             "requests": sum(s["requests"] for s in samples),
         }
-    trivial = results.get(TRIVIAL, {}).get("rps")
     for page in pages:
         result = results[page.name]
         if "rps" not in result:
             continue
-        admin = results.get(page.admin, {}).get("rps")
-        result["ratio_trivial"] = round(result["rps"] / trivial, 3) if trivial else None
-        result["ratio_admin"] = round(result["rps"] / admin, 3) if admin else None
+        # Each ratio is the median over the rounds of the ratio within the round, so a change of the
+        # machine's load between rounds (other work on it) does not skew it.
+        result["rps_rounds"] = [round(s["rps"], 1) for s in runs[page.name]]
+        result["ratio_trivial"] = _ratio(runs[page.name], runs.get(TRIVIAL))
+        result["ratio_admin"] = _ratio(runs[page.name], runs.get(page.admin))
         result["admin_page"] = page.admin
     return results
+
+
+def _ratio(samples: list[dict], reference: list[dict] | None) -> float | None:
+    pairs = [a["rps"] / b["rps"] for a, b in zip(samples, reference or [], strict=False) if b["rps"]]
+    return round(statistics.median(pairs), 3) if pairs else None
 
 
 def compare_with_scale_1(cfg: Config, results: dict) -> None:
