@@ -74,7 +74,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            # The case queue's order: its first page is read from the index whatever the number of cases.
+            models.Index(fields=["submitted_at", "id"], name="application_submitted_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="draft") | Q(reference__isnull=False), name="application_reference_after_draft"

@@ -357,16 +357,22 @@ def summarise(pages: list[Page], runs: dict, statuses: dict[str, int]) -> dict:
             "errors": errors,
             "requests": sum(s["requests"] for s in samples),
         }
-    trivial = results.get(TRIVIAL, {}).get("rps")
     for page in pages:
         result = results[page.name]
         if "rps" not in result:
             continue
-        admin = results.get(page.admin, {}).get("rps")
-        result["ratio_trivial"] = round(result["rps"] / trivial, 3) if trivial else None
-        result["ratio_admin"] = round(result["rps"] / admin, 3) if admin else None
+        # Each ratio is the median over the rounds of the ratio within the round, so a change of the
+        # machine's load between rounds (other work on it) does not skew it.
+        result["rps_rounds"] = [round(s["rps"], 1) for s in runs[page.name]]
+        result["ratio_trivial"] = _ratio(runs[page.name], runs.get(TRIVIAL))
+        result["ratio_admin"] = _ratio(runs[page.name], runs.get(page.admin))
         result["admin_page"] = page.admin
     return results
+
+
+def _ratio(samples: list[dict], reference: list[dict] | None) -> float | None:
+    pairs = [a["rps"] / b["rps"] for a, b in zip(samples, reference or [], strict=False) if b["rps"]]
+    return round(statistics.median(pairs), 3) if pairs else None
 
 
 def compare_with_scale_1(cfg: Config, results: dict) -> None:
@@ -457,8 +463,9 @@ def write_load(ctx: Run, writers: list[dict]) -> dict:
 def csv_memory(cfg: Config) -> dict:
     output = run([PYTHON, "-m", "benchmarks.csv_memory"], site_env(cfg), capture_output=True).stdout
     sizes = json.loads(output.strip().splitlines()[-1])
-    peaks = [s["peak_kib"] for s in sizes]
-    return {"sizes": sizes, "flat": max(peaks) <= 1.25 * min(peaks) + 64}
+    # The export reads 500 rows at a time: memory grows until the first full chunk, then stays flat
+    # (20x the rows need no more than 5x).
+    return {"sizes": sizes, "flat": sizes[-1]["peak_kib"] <= 1.25 * sizes[-2]["peak_kib"]}
 
 
 def main() -> int:
@@ -492,7 +499,7 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
     results = summarise(PAGES, runs, statuses)
-    log("CSV export memory at 1x, 10x and 50x the rows")
+    log("CSV export memory at 1x, 5x and 20x the rows")
     report = {
         "pages": results,
         "write": write,

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,6 +22,17 @@ A = AssignmentState
 
 CASE_QUEUE_STATES = [S.SUBMITTED, S.SCREENING, S.RETURNED, S.UNDER_REVIEW, S.RECOMMENDED]
 TWO_DP = Decimal("0.01")
+
+
+def _assignment_count(**conditions) -> Coalesce:
+    counted = (
+        ReviewAssignment.objects.filter(application=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def case_queue(
@@ -42,13 +54,9 @@ def case_queue(
         Application.objects.filter(state__in=CASE_QUEUE_STATES)
         .select_related("organisation", "industry", "scheme")
         .annotate(
-            reviewers_active=Count(
-                "review_assignments",
-                filter=Q(review_assignments__state__in=[A.INVITED, A.ACCEPTED, A.SUBMITTED])
-                & Q(review_assignments__has_conflict=False),
-                distinct=True,
-            ),
-            reviews_in=Count("review_assignments", filter=Q(review_assignments__state=A.SUBMITTED), distinct=True),
+            # Correlated counts, not joins and GROUP BY: computed only for the rows of the page shown.
+            reviewers_active=_assignment_count(state__in=[A.INVITED, A.ACCEPTED, A.SUBMITTED], has_conflict=False),
+            reviews_in=_assignment_count(state=A.SUBMITTED),
             is_overdue=Exists(late),
         )
     )

@@ -110,6 +110,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 count = step(ctx)
             self.stdout.write(f"{label}: {count:,} in {time.monotonic() - started:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as a database in use would have them
 
     # -- reference and register -----------------------------------------------------------
     def _industries(self, ctx: BenchContext) -> int:
