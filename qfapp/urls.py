@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -21,3 +22,7 @@ urlpatterns += i18n_patterns(
     path("messages/", include("notifications.urls")),
     prefix_default_language=True,
 )
+
+admin.site.site_header = _("HKQF Assessment Agencies administration")
+admin.site.site_title = _("HKQF Assessment Agencies administration")
+admin.site.index_title = _("Administration")
