@@ -127,6 +127,11 @@ def test_tour_anonymous(page, live_server, shot, axe_check, tour_setup, lang):
     agency = Appointment.objects.filter(is_published=True).select_related("agency").first().agency
     tour.visit("home", "/")
     tour.visit("register", "/register/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator(".register-entry").first.is_visible()
+    shot(page, f"tour-public-register-print-{lang}")
+    page.emulate_media(media="screen")
     tour.visit("agency", f"/register/agencies/{agency.pk}/")
     tour.visit("timeline", "/register/timeline/")
     for topic in ("mechanisms", "rpl-criteria", "professional-qualifications", "who-benefits"):
