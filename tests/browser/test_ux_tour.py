@@ -84,7 +84,7 @@ class Tour:
 
     def check(self, name: str, *, data_page: bool = False):
         page = self.page
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         assert page.locator("h1").count() == 1, f"{name}: one page heading"
         self.shot(page, f"tour-{self.persona}-{name}-{self.lang}")
         if page.viewport_size["width"] < 576:
@@ -127,6 +127,7 @@ def test_tour_anonymous(page, live_server, shot, axe_check, tour_setup, lang):
     agency = Appointment.objects.filter(is_published=True).select_related("agency").first().agency
     tour.visit("home", "/")
     tour.visit("register", "/register/")
+    assert page.locator(".site-nav .navbar-nav a[aria-current=page]").get_attribute("href") == f"/{lang}/register/"
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert page.locator(".register-entry").first.is_visible()
@@ -183,6 +184,7 @@ def test_tour_applicant(page, live_server, shot, axe_check, tour_setup, lang):
     login_as(page, live_server, applicant)
     tour = Tour(page, live_server, shot, axe_check, lang, "applicant")
     tour.visit("dashboard", "/dashboard/")
+    assert page.locator(".work-nav a[aria-current=page]").get_attribute("href") == f"/{lang}/dashboard/"
     page.locator("#account-menu").click()
     menu = page.locator(".account-menu .dropdown-menu")
     assert menu.is_visible()
