@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -16,12 +17,26 @@ from .models import (
 )
 
 
+class LabelledChangelistForm(forms.ModelForm):
+    """The changelist shows list-editable inputs under a column heading only: name each input by
+    its column and row so that a screen reader announces what it changes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label}: {self.instance}"
+
+
 @admin.register(Industry)
 class IndustryAdmin(TranslationAdmin):
     list_display = ("code", "name_en", "name_zh_hant", "name_zh_hans", "parent", "sort_order", "is_active")
     list_filter = ("is_active", "parent")
     search_fields = ("code", "name_en", "name_zh_hant", "name_zh_hans")
     list_editable = ("sort_order", "is_active")
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", LabelledChangelistForm)
+        return super().get_changelist_form(request, **kwargs)
 
 
 @admin.register(Scheme)

@@ -108,6 +108,7 @@ class _ApplicationFields(_Crispy, forms.Form):
         label=_("Industry or branch"),
         queryset=Industry.objects.filter(is_active=True).select_related("parent"),
         required=False,
+        empty_label=_("Choose an industry or branch"),
     )
     fee_policy = forms.CharField(
         label=_("Fee policy and assessment fee schedule"),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -22,6 +23,10 @@ urlpatterns += i18n_patterns(
     path("messages/", include("notifications.urls")),
     prefix_default_language=True,
 )
+
+admin.site.site_header = _("HKQF Assessment Agencies administration")
+admin.site.site_title = _("HKQF Assessment Agencies administration")
+admin.site.index_title = _("Administration")
 
 if settings.BENCH_MODE:
     urlpatterns += [path("bench/trivial", views.bench_trivial, name="bench_trivial")]

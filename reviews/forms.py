@@ -17,8 +17,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search reference, organisation or industry"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("State"), required=False)
-    industry = forms.ModelChoiceField(label=_("Industry"), queryset=Industry.objects.all(), required=False)
-    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.all(), required=False)
+    industry = forms.ModelChoiceField(
+        label=_("Industry"), queryset=Industry.objects.all(), required=False, empty_label=_("All industries")
+    )
+    scheme = forms.ModelChoiceField(
+        label=_("Scheme"), queryset=Scheme.objects.all(), required=False, empty_label=_("All schemes")
+    )
     older_than = forms.IntegerField(
         label=_("Submitted more than (days) ago"), required=False, min_value=0, max_value=36500
     )
