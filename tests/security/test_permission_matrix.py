@@ -451,6 +451,7 @@ def _cases(
 
 @pytest.fixture
 def objects(
+    clean_cache,
     reference,
     settings,
     tmp_path,
