@@ -47,7 +47,7 @@ DATA_PHRASES = (
     "Evidence for",
     "Gate",
     "Scored",
-    "Send the audited accounts",
+    "Send the audited accounts for the last two years",
     "Your application has moved on",
     "Hong Kong Council for Accreditation of Academic and Vocational Qualifications",
     # The register lists this collaborating body under its English name in every language.
