@@ -50,12 +50,12 @@ print(json.dumps({
 def production(django_db_setup, django_db_blocker, production_static_root):
     """Production settings (DEBUG off, no test overrides) in a separate process over the test database."""
     with django_db_blocker.unblock():
-        name = connection.settings_dict["NAME"]
+        db = connection.settings_dict
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "qfapp.settings",
         "SECRET_KEY": "production-like-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+        "DATABASE_URL": f"postgres://postgres@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
         "ALLOWED_HOSTS": "testserver",
         "STATIC_ROOT": str(production_static_root),
