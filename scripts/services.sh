@@ -68,12 +68,16 @@ PG_CTL=""
 PG_AS=()
 REDIS_PID=""
 
+as_pg() {  # run a PostgreSQL program as the cluster's owner, from / (it may not enter the checkout)
+  (cd / && "${PG_AS[@]}" "$@")
+}
+
 stop_all() {
   local status=$?
   trap - EXIT INT TERM
   if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
-    "${PG_AS[@]}" "$PG_CTL" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1 \
-      || "${PG_AS[@]}" "$PG_CTL" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
+    as_pg "$PG_CTL" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1 \
+      || as_pg "$PG_CTL" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   if [ -n "$REDIS_PID" ] && kill -0 "$REDIS_PID" 2>/dev/null; then
     kill "$REDIS_PID" 2>/dev/null || true
@@ -145,9 +149,9 @@ start_postgres() {
   PG_DATA=$base/pg
   echo "$PG_DATA" >"$RUN_DIR/pgdata"
   port=$(free_port)
-  "${PG_AS[@]}" "$bindir/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 --no-sync >"$RUN_DIR/initdb.log" 2>&1 \
+  as_pg "$bindir/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 --no-sync >"$RUN_DIR/initdb.log" 2>&1 \
     || { cat "$RUN_DIR/initdb.log" >&2; exit 1; }
-  "${PG_AS[@]}" "$PG_CTL" -D "$PG_DATA" -l "$PG_DATA/../postgres.log" -w -t 60 \
+  as_pg "$PG_CTL" -D "$PG_DATA" -l "$PG_DATA/../postgres.log" -w -t 60 \
     -o "-p $port -c listen_addresses=127.0.0.1 -k '' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || { cat "$PG_DATA/../postgres.log" >&2; exit 1; }
   local rest=${DATABASE_URL#*://}
@@ -178,26 +182,33 @@ start_redis() {
   echo "Nothing answers at $REDIS_ADDRESS: started a private Redis at $REDIS_URL"
 }
 
-read -r pg_host pg_port < <(host_port "$DATABASE_URL" 5432)
-read -r redis_host redis_port < <(host_port "$REDIS_URL" 6379)
-PG_ADDRESS="$pg_host:$pg_port"
-REDIS_ADDRESS="$redis_host:$redis_port"
-for address in "$PG_ADDRESS" "$REDIS_ADDRESS"; do
-  if [ "${REQUIRE_PRIVATE:-0}" = 1 ] && answers "${address%:*}" "${address##*:}"; then
-    echo "REQUIRE_PRIVATE=1 but something answers at $address: point the address at a closed port" >&2
-    exit 1
-  fi
-done
-if ! answers "$pg_host" "$pg_port"; then start_postgres; fi
-if ! answers "$redis_host" "$redis_port"; then start_redis; fi
-export DATABASE_URL REDIS_URL
+# The whole run is one function, read before it starts: editing this file (a git checkout, a merge)
+# while a long run waits for its command cannot change what the rest of the run does.
+main() {
+  read -r pg_host pg_port < <(host_port "$DATABASE_URL" 5432)
+  read -r redis_host redis_port < <(host_port "$REDIS_URL" 6379)
+  PG_ADDRESS="$pg_host:$pg_port"
+  REDIS_ADDRESS="$redis_host:$redis_port"
+  for address in "$PG_ADDRESS" "$REDIS_ADDRESS"; do
+    if [ "${REQUIRE_PRIVATE:-0}" = 1 ] && answers "${address%:*}" "${address##*:}"; then
+      echo "REQUIRE_PRIVATE=1 but something answers at $address: point the address at a closed port" >&2
+      exit 1
+    fi
+  done
+  if ! answers "$pg_host" "$pg_port"; then start_postgres; fi
+  if ! answers "$redis_host" "$redis_port"; then start_redis; fi
+  export DATABASE_URL REDIS_URL
+  unset REQUIRE_PRIVATE  # meant for this script, not for the services COMMAND may start itself
 
-if [ $# -eq 0 ]; then
-  echo "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
-  if [ -n "$RUN_DIR" ]; then
-    echo "Ctrl-C stops the private services."
-    while :; do sleep 3600; done
+  if [ $# -eq 0 ]; then
+    echo "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
+    if [ -n "$RUN_DIR" ]; then
+      echo "Ctrl-C stops the private services."
+      while :; do sleep 3600; done
+    fi
+    exit 0
   fi
-  exit 0
-fi
-"$@"
+  "$@"
+}
+
+main "$@"; exit $?

@@ -4,6 +4,7 @@ system packages (scripts/packages.sh)."""
 
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -135,7 +136,7 @@ def _refused(port: int) -> bool:
 def _services(database_url: str, redis_url: str, *command: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [BASH, str(SCRIPTS / "services.sh"), "run", "--", *command],
-        env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, **env},
+        env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REQUIRE_PRIVATE": "0", **env},
         capture_output=True,
         text=True,
         timeout=180,
@@ -186,13 +187,48 @@ def test_private_services_start_where_nothing_answers_and_are_gone_afterwards():
     assert not (ROOT / run_dir).exists() and not Path(data_dir).exists()
 
 
+@pytest.mark.slow
+def test_ctrl_c_stops_the_private_services():
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_closed_port()}/x",
+        "REDIS_URL": f"redis://127.0.0.1:{_closed_port()}/0",
+        "REQUIRE_PRIVATE": "0",
+    }
+    command = [
+        BASH,
+        str(SCRIPTS / "services.sh"),
+        "run",
+        "--",
+        "sh",
+        "-c",
+        'echo "URLS $DATABASE_URL $REDIS_URL"; sleep 120',
+    ]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = ""
+        while not line.startswith("URLS "):
+            line = run.stdout.readline()
+            assert line, "services.sh ended before running the command"
+        _, used_db, used_redis = line.split()
+        os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C at a terminal does
+        assert run.wait(timeout=60) == 130
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.stdout.read().strip() == "Stopped the private services."
+    assert _refused(int(used_db.split(":")[2].split("/")[0]))
+    assert _refused(int(used_redis.split(":")[2].split("/")[0]))
+
+
 def test_servers_that_answer_are_used_as_they_are(db):
     settings = connection.settings_dict
     database_url = f"postgres://postgres@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/x"
     redis_url = os.environ["REDIS_URL"]
-    result = _services(database_url, redis_url, "sh", "-c", 'echo "$DATABASE_URL $REDIS_URL"')
+    command = 'echo "$DATABASE_URL $REDIS_URL ${REQUIRE_PRIVATE-unset}"'
+    result = _services(database_url, redis_url, "sh", "-c", command)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"{database_url} {redis_url}"
+    assert result.stdout.strip() == f"{database_url} {redis_url} unset"
 
 
 def test_require_private_refuses_a_server_that_answers():
