@@ -42,21 +42,21 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt=(apt-get -qq -o DPkg::Lock::Timeout=600)
+known() { apt-cache show "$1" >/dev/null 2>&1; }
+# A fresh image has no package lists, and old lists may not know a name: update once then.
+updated=""
+for name in "${missing[@]}"; do
+  known "$name" || { "${apt[@]}" update; updated=1; break; }
+done
 install=()
-for attempt in 1 2; do
-  install=()
-  skipped=()
-  for name in "${missing[@]}"; do
-    if apt-cache show "$name" >/dev/null 2>&1; then install+=("$name"); else skipped+=("$name"); fi
-  done
-  # A package apt does not know may only need fresh lists: update once and look again.
-  [ ${#skipped[@]} -eq 0 ] || [ "$attempt" = 2 ] || [ -n "${updated:-}" ] || { "${apt[@]}" update; updated=1; continue; }
-  break
+skipped=()
+for name in "${missing[@]}"; do
+  if known "$name"; then install+=("$name"); else skipped+=("$name"); fi
 done
 [ ${#skipped[@]} -eq 0 ] || echo "Not available on this release, skipped: ${skipped[*]}"
 [ ${#install[@]} -gt 0 ] || exit 0
 echo "Installing system packages: ${install[*]}"
 if ! "${apt[@]}" install -y --no-install-recommends "${install[@]}" >/dev/null; then
-  [ -n "${updated:-}" ] || "${apt[@]}" update
+  [ -n "$updated" ] || "${apt[@]}" update
   "${apt[@]}" install -y --no-install-recommends "${install[@]}" >/dev/null
 fi

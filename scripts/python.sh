@@ -76,7 +76,7 @@ if [ "${1:-}" = --other ]; then
   mine=${mine% *}
   # The version farthest from the default one (3.13 for 3.11, 3.11 for 3.13 or 3.12).
   if [ "$mine" = "${SUPPORTED[-1]}" ]; then order=("${SUPPORTED[@]}"); else order=("${SUPPORTED[-1]}" "${SUPPORTED[@]}"); fi
-  root=${PYENV_ROOT:-$HOME/.pyenv}
+  root=${PYENV_ROOT:-$(echo ~)/.pyenv}  # ~ is the passwd entry when HOME is unset
   for v in "${order[@]}"; do
     [ "$v" = "$mine" ] && continue
     mapfile -t found < <(command -v "python$v" 2>/dev/null; ls -d "$root"/versions/"$v".*/bin/"python$v" 2>/dev/null | sort -rV)

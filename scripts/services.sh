@@ -158,6 +158,8 @@ start_postgres() {
   local name=${rest#*/}
   [ "$name" != "$rest" ] || name=qfapp
   DATABASE_URL="postgres://postgres@127.0.0.1:$port/$name"
+  # The named database too, for the commands that expect it (makemigrations --check reads it).
+  [ "$name" = postgres ] || "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$name" 2>/dev/null || true
   echo "Nothing answers at $PG_ADDRESS: started a private PostgreSQL ($("$bindir/postgres" --version | awk '{print $3}')) at $DATABASE_URL"
 }
 
