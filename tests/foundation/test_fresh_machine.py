@@ -147,9 +147,7 @@ def _services(database_url: str, redis_url: str, *command: str, **env: str) -> s
 USE_BOTH = """
 import os, sys, pathlib, psycopg, redis
 db, cache = os.environ["DATABASE_URL"], os.environ["REDIS_URL"]
-with psycopg.connect(db.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-    conn.execute("CREATE DATABASE qf_fresh_probe")
-with psycopg.connect(db) as conn:
+with psycopg.connect(db) as conn:  # the database named in the address is there
     conn.execute("CREATE TABLE probe (id int)")
 redis.Redis.from_url(cache).set("probe", "1")
 mine = [d for d in pathlib.Path("var/services").glob("run.*") if (d / "owner").read_text().strip() == str(os.getppid())]
@@ -187,6 +185,13 @@ def test_private_services_start_where_nothing_answers_and_are_gone_afterwards():
     assert not (ROOT / run_dir).exists() and not Path(data_dir).exists()
 
 
+def _as_at_a_terminal():
+    """A process group of its own, with Ctrl-C's default action (a test worker may ignore SIGINT,
+    and a shell cannot trap a signal ignored when it started)."""
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_the_private_services():
     env = {
@@ -204,7 +209,7 @@ def test_ctrl_c_stops_the_private_services():
         "-c",
         'echo "URLS $DATABASE_URL $REDIS_URL"; sleep 120',
     ]
-    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, preexec_fn=_as_at_a_terminal)
     try:
         line = ""
         while not line.startswith("URLS "):
