@@ -2,7 +2,8 @@
 # Run a command with PostgreSQL at DATABASE_URL and Redis at REDIS_URL answering.
 #
 #   services.sh run -- COMMAND...   run COMMAND; exit with its status
-#   services.sh run                 keep the services up until Ctrl-C (prints the addresses)
+#   services.sh [run]               keep the services up until Ctrl-C (prints the addresses); when
+#                                   both answer already, print them and return
 #
 # When something answers at an address it is used as it is. When nothing does, a private server
 # is started for the run: PostgreSQL as a throwaway cluster (initdb, pg_ctl) and Redis as a
@@ -17,8 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-[ "${1:-}" = run ] || { echo "usage: $0 run [-- COMMAND...]" >&2; exit 2; }
-shift
+case "${1:-run}" in
+  run) [ $# -eq 0 ] || shift ;;
+  *) echo "usage: $0 run [-- COMMAND...]" >&2; exit 2 ;;
+esac
 [ "${1:-}" != -- ] || shift
 
 DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qfapp}

@@ -209,7 +209,9 @@ def test_ctrl_c_stops_the_private_services():
         "-c",
         'echo "URLS $DATABASE_URL $REDIS_URL"; sleep 120',
     ]
-    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, preexec_fn=_as_at_a_terminal)
+    run = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, preexec_fn=_as_at_a_terminal
+    )
     try:
         line = ""
         while not line.startswith("URLS "):
@@ -246,30 +248,54 @@ def test_require_private_refuses_a_server_that_answers():
     ]
 
 
-def test_packages_without_root_names_the_missing_ones_in_one_line():
-    listing = tempfile.NamedTemporaryFile("w", dir="/tmp", suffix=".txt", delete=False)  # readable by nobody
-    with listing:
-        listing.write("# package found needed\nbash bash test\nqf-absent-one /nonexistent/qf-one test\n")
-        listing.write("qf-absent-two /nonexistent/qf-two test\nqf-server-only /nonexistent/qf-three services\n")
-    os.chmod(listing.name, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
-    command = [BASH, str(SCRIPTS / "packages.sh"), "test"]
+def _without_root(script: str, *args: str, listing: str, **env: str) -> subprocess.CompletedProcess:
+    """Run a script as a user who is not root, with a package list of the test's own."""
+    path = tempfile.NamedTemporaryFile("w", dir="/tmp", suffix=".txt", delete=False)  # readable by nobody
+    with path:
+        path.write(listing)
+    os.chmod(path.name, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
+    command = [BASH, str(SCRIPTS / script), *args]
     if os.geteuid() == 0:
         command = ["runuser", "-u", "nobody", "--", *command]
     try:
-        result = subprocess.run(
+        return subprocess.run(
             command,
-            env={"PATH": os.environ["PATH"], "SYSTEM_PACKAGES": listing.name},
+            env={"PATH": os.environ["PATH"], "SYSTEM_PACKAGES": path.name, **env},
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=60,
             check=False,
         )
     finally:
-        os.unlink(listing.name)
+        os.unlink(path.name)
+
+
+def test_packages_without_root_names_the_missing_ones_in_one_line():
+    listing = "# package found needed\nbash bash test\nqf-absent-one /nonexistent/qf-one test\n"
+    listing += "qf-absent-two /nonexistent/qf-two test\nqf-server-only /nonexistent/qf-three services\n"
+    result = _without_root("packages.sh", "test", listing=listing)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "Missing system packages: qf-absent-one qf-absent-two - install them "
         "(Debian/Ubuntu, as root: apt-get install qf-absent-one qf-absent-two) and run this again"
+    ]
+
+
+def test_services_without_postgresql_and_without_root_name_the_package():
+    result = _without_root(
+        "services.sh",
+        "run",
+        "--",
+        "true",
+        listing="postgresql /nonexistent/initdb services\nredis-server redis-server services\n",
+        PG_BINDIR="/nonexistent",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{_closed_port()}/x",
+        REDIS_URL=os.environ["REDIS_URL"],
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Missing system packages: postgresql - install them "
+        "(Debian/Ubuntu, as root: apt-get install postgresql) and run this again"
     ]
 
 
