@@ -42,6 +42,16 @@ class RegisterFilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
+    def add_as_of(self, value: str | None) -> None:
+        """Show the date the register is read as of, as a date input of the same GET form."""
+        self.fields["as_of"] = forms.CharField(
+            label=_("As of"),
+            required=False,
+            initial=value,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            help_text=_("The register as it stood on this date."),
+        )
+
     def selector_kwargs(self) -> dict:
         data = self.cleaned_data
         return {

@@ -5,6 +5,7 @@ from . import views
 app_name = "agencies"
 urlpatterns = [
     path("", views.register, name="register"),
+    path("list/", views.appointed_list, name="appointed_list"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),
     path("timeline/", views.timeline, name="timeline"),
     path("about/", views.about, name="about"),
