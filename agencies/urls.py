@@ -16,4 +16,5 @@ urlpatterns = [
     path("manage/<int:pk>/unpublish/", views.manage_unpublish, name="manage_unpublish"),
     path("manage/<int:pk>/vary/", views.manage_vary, name="manage_vary"),
     path("manage/<int:pk>/cancel/", views.manage_cancel, name="manage_cancel"),
+    path("manage/<int:pk>/terms/new/", views.manage_term, name="manage_term"),
 ]

@@ -15,7 +15,14 @@ from qfapp.exceptions import RuleViolation
 from . import selectors, services
 from .caching import canonical_query, public_response
 from .enums import RegisterStatus, SchemeCode
-from .forms import CancelForm, RegisterFilterForm, VaryConditionsForm, normalised_filters, parse_as_of
+from .forms import (
+    CancelForm,
+    RegisterFilterForm,
+    TermRecordForm,
+    VaryConditionsForm,
+    normalised_filters,
+    parse_as_of,
+)
 from .models import Appointment, Scheme
 from .timeline import build_timeline
 
@@ -272,3 +279,30 @@ def manage_cancel(request, pk: int):
         }
     )
     return _manage_detail_page(request, appointment, vary_form=vary_form, cancel_form=form, status=400)
+
+
+def manage_term(request, pk: int):
+    """Record one past term of an appointment with its decision date (register administrators; others 404)."""
+    _require_manager(request)
+    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
+    form = TermRecordForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.appointment_term_record(appointment=appointment, actor=request.user, **data)
+            except RuleViolation as exc:
+                for text in exc.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("The term has been recorded."))
+                return redirect("agencies:manage_detail", pk=pk)
+    terms = list(appointment.terms.order_by("start"))
+    return render(
+        request,
+        "agencies/appointment_term_form.html",
+        {"appointment": appointment, "terms": terms, "form": form},
+        status=status,
+    )
