@@ -202,7 +202,7 @@ def test_csv_is_streamed_utf8_with_bom_a_column_per_language(client, seeded_regi
     assert (mardep["scheme"], mardep["industry_code"], mardep["term_start"], mardep["term_end"], mardep["status"]) == (
         "pq",
         "",
-        "2018-09-03",
+        "2023-09-03",
         "2028-09-02",
         "current",
     )
