@@ -28,7 +28,7 @@ FRESH_PYTHON ?= $(shell PYTHON='$(PYTHON)' bash scripts/python.sh --other)
 FRESH_DB ?= postgres://postgres@127.0.0.1:55432/qfapp
 FRESH_REDIS ?= redis://127.0.0.1:56379/15
 
-.PHONY: help venv run test test-fresh suite packages lint check security services worker beat bench backup restore messages clean
+.PHONY: help venv run test test-fresh test-sqlite-races suite packages lint check security services worker beat bench backup restore messages clean
 
 help:
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -73,6 +73,7 @@ security: venv ## bandit over the code; pip-audit --strict over the dependencies
 
 test: venv packages lint security ## lint, checks and the whole suite on PostgreSQL and Redis (private ones if none answer)
 	$(SERVICES) sh -c '$(CHECKS) && $(SUITE)'
+	$(MAKE) --no-print-directory test-sqlite-races
 
 suite: venv packages ## only the pytest suite, services as for make test (PYTEST_ARGS='-k ...' narrows it)
 	$(SERVICES) $(SUITE)
@@ -84,6 +85,11 @@ test-fresh: ## the suite without browser tests on the other supported Python (FR
 	echo "test-fresh: Python $$v ($$py) in .venv-$$v, PostgreSQL and Redis where nothing answers"; \
 	REQUIRE_PRIVATE=1 $(MAKE) --no-print-directory suite PYTHON="$$py" VENV=".venv-$$v" \
 		TEST_DB='$(FRESH_DB)' TEST_REDIS='$(FRESH_REDIS)' PYTEST_ARGS='-m "not browser" $(PYTEST_ARGS)'
+
+# The race tests again on the embedded SQLite of `make run` (WAL, busy timeout, IMMEDIATE transactions).
+RACE_TESTS := tests/faults/test_concurrency.py tests/reviews/test_race.py
+test-sqlite-races: venv ## the race tests on SQLite as well (make test runs them)
+	$(SERVICES) sh -c 'DATABASE_URL=sqlite:///$(CURDIR)/var/test-races.sqlite3 $(BIN)/python -m pytest $(RACE_TESTS) -q'
 
 worker: venv ## a Celery worker against REDIS_URL
 	$(BIN)/celery -A qfapp worker --loglevel INFO
