@@ -185,13 +185,6 @@ def test_private_services_start_where_nothing_answers_and_are_gone_afterwards():
     assert not (ROOT / run_dir).exists() and not Path(data_dir).exists()
 
 
-def _as_at_a_terminal():
-    """A process group of its own, with Ctrl-C's default action (a test worker may ignore SIGINT,
-    and a shell cannot trap a signal ignored when it started)."""
-    os.setsid()
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.slow
 def test_ctrl_c_stops_the_private_services():
     env = {
@@ -200,29 +193,22 @@ def test_ctrl_c_stops_the_private_services():
         "REDIS_URL": f"redis://127.0.0.1:{_closed_port()}/0",
         "REQUIRE_PRIVATE": "0",
     }
-    command = [
-        BASH,
-        str(SCRIPTS / "services.sh"),
-        "run",
-        "--",
-        "sh",
-        "-c",
-        'echo "URLS $DATABASE_URL $REDIS_URL"; sleep 120',
-    ]
-    run = subprocess.Popen(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, preexec_fn=_as_at_a_terminal
-    )
+    script = 'echo "URLS $$ $DATABASE_URL $REDIS_URL"; exec sleep 120'
+    command = [BASH, str(SCRIPTS / "services.sh"), "run", "--", "sh", "-c", script]
+    run = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
     try:
         line = ""
         while not line.startswith("URLS "):
             line = run.stdout.readline()
             assert line, "services.sh ended before running the command"
-        _, used_db, used_redis = line.split()
-        os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C at a terminal does
+        _, child, used_db, used_redis = line.split()
+        # Ctrl-C at a terminal interrupts the script and its command alike.
+        os.kill(run.pid, signal.SIGINT)
+        os.kill(int(child), signal.SIGINT)
         assert run.wait(timeout=60) == 130
     finally:
         if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
+            run.kill()
     assert run.stdout.read().strip() == "Stopped the private services."
     assert _refused(int(used_db.split(":")[2].split("/")[0]))
     assert _refused(int(used_redis.split(":")[2].split("/")[0]))
