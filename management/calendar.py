@@ -9,7 +9,7 @@ statutory ones).
 from datetime import date, timedelta
 
 import holidays
-from django.db import transaction
+from django.db import connection, transaction
 
 from .enums import DayKind
 
@@ -30,9 +30,8 @@ def hong_kong_holidays(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR)
     return dict(calendar.items())
 
 
-def _days(closures: set[date]):
+def _days():
     holiday_names = hong_kong_holidays()
-    index = 0
     day = FIRST_DAY
     while day <= LAST_DAY:
         if day.weekday() >= 5:
@@ -41,44 +40,45 @@ def _days(closures: set[date]):
             kind = DayKind.HOLIDAY
         else:
             kind = DayKind.WORKING
-        working = kind == DayKind.WORKING and day not in closures
-        index += working
-        yield day, kind, holiday_names.get(day, "")[:120], day in closures, working, index
+        yield day, kind, holiday_names.get(day, "")[:120]
         day += timedelta(days=1)
+
+
+# Closure days folded in and the running count re-counted, in one statement over the whole table.
+RECOUNT_SQL = """
+UPDATE management_calendarday AS c
+SET is_closure = s.closed, is_working = s.working, working_index = s.idx
+FROM (
+    SELECT d.day, z.day IS NOT NULL AS closed, (d.kind = 'working' AND z.day IS NULL) AS working,
+           SUM(CASE WHEN d.kind = 'working' AND z.day IS NULL THEN 1 ELSE 0 END) OVER (ORDER BY d.day) AS idx
+    FROM management_calendarday d LEFT JOIN management_closureday z ON z.day = d.day
+) AS s
+WHERE c.day = s.day
+  AND (c.is_closure <> s.closed OR c.is_working <> s.working OR c.working_index <> s.idx)
+"""
 
 
 @transaction.atomic
 def calendar_rebuild() -> int:
-    """Write every day of the calendar with its kind and running working-day count; returns the rows changed.
+    """Make the calendar hold every day of its range with its kind, then fold in the closure days and
+    re-count the working days; returns the rows changed by the re-count.
 
     Called after a closure day is added or removed, and after migrations when the table is short.
     """
-    from .models import CalendarDay, ClosureDay
+    from .models import CalendarDay
 
-    closures = set(ClosureDay.objects.values_list("day", flat=True))
-    existing = {row.day: row for row in CalendarDay.objects.all()}
-    create, update = [], []
-    for day, kind, name, closed, working, index in _days(closures):
-        row = existing.get(day)
-        values = {"kind": kind, "holiday_name": name, "is_closure": closed, "is_working": working}
-        if row is None:
-            create.append(CalendarDay(day=day, working_index=index, **values))
-            continue
-        if (row.kind, row.holiday_name, row.is_closure, row.is_working, row.working_index) != (
-            kind,
-            name,
-            closed,
-            working,
-            index,
-        ):
-            for field, value in values.items():
-                setattr(row, field, value)
-            row.working_index = index
-            update.append(row)
-    CalendarDay.objects.bulk_create(create, batch_size=2000)
-    fields = ["kind", "holiday_name", "is_closure", "is_working", "working_index"]
-    CalendarDay.objects.bulk_update(update, fields, batch_size=2000)
-    return len(create) + len(update)
+    if CalendarDay.objects.count() != (LAST_DAY - FIRST_DAY).days + 1:
+        CalendarDay.objects.all().delete()
+        CalendarDay.objects.bulk_create(
+            [
+                CalendarDay(day=day, kind=kind, holiday_name=name, is_closure=False, is_working=False, working_index=0)
+                for day, kind, name in _days()
+            ],
+            batch_size=5000,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(RECOUNT_SQL)
+        return cursor.rowcount
 
 
 def ensure_calendar(sender=None, using: str = "default", **kwargs) -> None:
