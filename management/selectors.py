@@ -235,7 +235,7 @@ def open_cases(*, filters: Filters) -> OpenCases:
             UNION ALL
             (SELECT 'stalled', j.id, j.reference, j.state, j.stage, j.stage_started, j.last_action, j.in_stage,
                     j.target, j.idle, j.target_status, {holder}
-             FROM judged j WHERE j.idle >= %(stalled)s AND j.state <> 'returned'
+             FROM judged j WHERE j.idle >= %(stalled)s
              ORDER BY j.idle DESC, j.id LIMIT %(limit)s)
         ) listed
         """,
