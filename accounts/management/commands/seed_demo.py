@@ -58,7 +58,10 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             if role:
                 user.groups.add(Group.objects.get(name=role))
-                if role in STAFF_ROLES and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                if (
+                    role in STAFF_ROLES
+                    and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+                ):
                     TOTP.activate(user, DEMO_TOTP_SECRET)
             else:
                 OrganisationMembership.objects.get_or_create(
