@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 WIDTH = 640
 LABEL_WIDTH = 190
-ROW_HEIGHT = 26
-BAR_HEIGHT = 16
+ROW_HEIGHT = 28
+BAR_HEIGHT = 18
 TOP = 8
 VALUE_ROOM = 60
 
