@@ -87,3 +87,19 @@ def ensure_calendar(sender=None, using: str = "default", **kwargs) -> None:
 
     if CalendarDay.objects.using(using).count() != (LAST_DAY - FIRST_DAY).days + 1:
         calendar_rebuild()
+
+
+def working_days(start: date, end: date) -> int:
+    """The working days after `start` up to and including `end` (0 when end is not after start).
+
+    Weekends, Hong Kong general holidays and closure days do not count. One query. Raises
+    ValueError for a date outside the calendar (FIRST_DAY to LAST_DAY).
+    """
+    from .models import CalendarDay
+
+    if not (FIRST_DAY <= start <= LAST_DAY and FIRST_DAY <= end <= LAST_DAY):
+        raise ValueError(f"the working calendar runs from {FIRST_DAY} to {LAST_DAY}")
+    if end <= start:
+        return 0
+    index = dict(CalendarDay.objects.filter(day__in=[start, end]).values_list("day", "working_index"))
+    return index[end] - index[start]

@@ -17,7 +17,7 @@ import time_machine
 
 from audit.services import audit_record
 from management import selectors, services
-from management.calendar import hong_kong_holidays
+from management.calendar import hong_kong_holidays, working_days
 from management.enums import ClosureKind, Stage
 from management.models import CalendarDay, ServiceTarget
 from management.selectors import Filters
@@ -172,3 +172,12 @@ def test_only_register_administrators_keep_closure_days(reference, bureau_manage
         with pytest.raises(RuleViolation):
             services.closure_day_save(actor=person, day=date(2026, 7, 2))
     assert not services.ClosureDay.objects.exists()
+
+
+def test_working_days_between_two_dates(case):
+    assert working_days(date(2026, 6, 18), date(2026, 6, 22)) == 1  # holiday, weekend, then Monday
+    assert working_days(date(2026, 6, 22), date(2026, 6, 25)) == 2  # the closure day 23.6 is left out
+    assert working_days(date(2026, 6, 25), date(2026, 6, 30)) == 3
+    assert working_days(date(2026, 6, 30), date(2026, 6, 25)) == 0
+    with pytest.raises(ValueError):
+        working_days(date(1999, 12, 31), date(2026, 1, 1))
