@@ -136,28 +136,30 @@ def service_targets() -> dict[str, ServiceTarget]:
 
 
 # -- open cases, their stage clock, targets and stalls -----------------------------------------------
+def _day_join(alias: str, column: str) -> str:
+    """Join the calendar row of a timestamp's Hong Kong date (a hash join, not a lookup per row)."""
+    return f" LEFT JOIN management_calendarday {alias} ON {alias}.day = {_local(column)}"
+
+
 def _open_cases_cte() -> str:
     """Every open case (and every appointed case whose appointment is not yet published) with the
-    start of its stage clock, its last recorded action and its target."""
+    start of its stage clock, its last recorded action and its target: one pass over the audit
+    trail of those cases, grouped, then joined to the calendar."""
     stage_case = " ".join(
         f"WHEN '{state}' THEN '{stage}'" for stage, states in STAGE_STATES.items() for state in states
     )
     entry_case = " ".join(
         f"WHEN '{state}' THEN '{STAGE_ENTRY[stage]}'" for stage, states in STAGE_STATES.items() for state in states
     )
+    entries = sorted(set(STAGE_ENTRY.values()))
+    latest = ", ".join(f"MAX(e.created_at) FILTER (WHERE e.to_state = '{s}') AS at_{s}" for s in entries)
+    pick = " ".join(f"WHEN '{s}' THEN t.at_{s}" for s in entries)
     open_states = ", ".join(f"'{s}'" for s in OPEN_STATES)
-    last_entry = (
-        "SELECT {what} FROM audit_auditentry e WHERE e.object_type = %(app)s AND e.object_id = a.id::text"
-        " AND e.outcome = 'done' {cond} ORDER BY e.created_at DESC, e.id DESC LIMIT 1"
-    )
     return f"""
-    WITH cases AS (
-        SELECT a.id, a.reference, a.state, a.organisation_id, a.submitted_at,
+    WITH cases AS MATERIALIZED (
+        SELECT a.id, a.id::text AS key, a.reference, a.state, a.organisation_id, a.submitted_at, a.decided_at,
             CASE WHEN a.state = 'appointed' THEN '{Stage.PUBLICATION}' ELSE CASE a.state {stage_case} END END AS stage,
-            CASE WHEN a.state = 'appointed' THEN a.decided_at ELSE COALESCE(
-                ({last_entry.format(what="e.created_at", cond=f"AND e.to_state = CASE a.state {entry_case} END")}),
-                a.submitted_at) END AS stage_started,
-            COALESCE(({last_entry.format(what="e.created_at", cond="")}), a.submitted_at) AS last_action
+            CASE a.state {entry_case} END AS entry_state
         FROM applications_application a
         WHERE (a.state IN ({open_states})
                OR (a.state = 'appointed' AND EXISTS (
@@ -165,12 +167,28 @@ def _open_cases_cte() -> str:
                    WHERE ap.id = a.appointment_id AND NOT ap.is_published AND ap.cancelled_on IS NULL)))
             {_case_filter()}
     ),
-    measured AS (
-        SELECT c.*, t.working_days AS target, t.near_days,
-            {working_days_sql("c.stage_started", "%(now)s")} AS in_stage,
-            {calendar_days_sql("c.submitted_at", "%(now)s")} AS age,
-            {working_days_sql("c.last_action", "%(now)s")} AS idle
-        FROM cases c LEFT JOIN management_servicetarget t ON t.stage = c.stage
+    trail AS (
+        SELECT e.object_id, MAX(e.created_at) AS last_action, {latest}
+        FROM audit_auditentry e
+        WHERE e.object_type = %(app)s AND e.outcome = 'done' AND e.object_id IN (SELECT key FROM cases)
+        GROUP BY e.object_id
+    ),
+    clocked AS (
+        SELECT c.*,
+            CASE WHEN c.state = 'appointed' THEN c.decided_at
+                 ELSE COALESCE(CASE c.entry_state {pick} END, c.submitted_at) END AS stage_started,
+            COALESCE(t.last_action, c.submitted_at) AS last_action
+        FROM cases c LEFT JOIN trail t ON t.object_id = c.key
+    ),
+    measured AS MATERIALIZED (
+        SELECT k.*, tg.working_days AS target, tg.near_days,
+            today.working_index - cs.working_index AS in_stage,
+            {_local("%(now)s")} - {_local("k.submitted_at")} AS age,
+            today.working_index - cl.working_index AS idle
+        FROM clocked k
+            LEFT JOIN management_servicetarget tg ON tg.stage = k.stage
+            {_day_join("cs", "k.stage_started")} {_day_join("cl", "k.last_action")}
+            LEFT JOIN management_calendarday today ON today.day = {_local("%(now)s")}
     ),
     judged AS (
         SELECT m.*,
@@ -328,31 +346,33 @@ def stage_durations(*, filters: Filters) -> list[dict]:
         inside = ", ".join(f"'{s}'" for s in states)
         exits.append(
             f"""
-            SELECT '{stage}' AS stage, e.created_at AS left_at, (
-                SELECT MAX(p.created_at) FROM audit_auditentry p
-                WHERE p.object_type = %(app)s AND p.object_id = e.object_id AND p.outcome = 'done'
-                  AND p.to_state = '{STAGE_ENTRY[stage]}' AND p.created_at <= e.created_at) AS entered_at
+            SELECT e.id, e.object_id, '{stage}' AS stage, '{STAGE_ENTRY[stage]}' AS entry_state, e.created_at AS left_at
             FROM audit_auditentry e JOIN applications_application a ON a.id::text = e.object_id
             WHERE e.object_type = %(app)s AND e.outcome = 'done' AND e.created_at >= %(start)s
               AND e.created_at < %(end)s AND e.from_state IN ({inside}) AND e.to_state NOT IN ({inside})
               AND e.to_state <> '' {_case_filter()}
             """
         )
-    exits.append(
-        f"""
-        SELECT '{Stage.PUBLICATION}', ap.published_at, a.decided_at
-        FROM applications_application a JOIN agencies_appointment ap ON ap.id = a.appointment_id
-        WHERE a.state = 'appointed' AND ap.published_at >= %(start)s AND ap.published_at < %(end)s
-          AND a.decided_at IS NOT NULL AND ap.published_at >= a.decided_at {_case_filter()}
-        """
-    )
+    entry_states = ", ".join(f"'{s}'" for s in sorted(set(STAGE_ENTRY.values())))
     rows = _rows(
         f"""
-        WITH spells AS ({" UNION ALL ".join(exits)}),
+        WITH exits AS MATERIALIZED ({" UNION ALL ".join(exits)}),
+        spells AS (
+            SELECT x.stage, x.left_at, MAX(p.created_at) AS entered_at
+            FROM exits x JOIN audit_auditentry p
+                ON p.object_type = %(app)s AND p.object_id = x.object_id AND p.outcome = 'done'
+               AND p.to_state = x.entry_state AND p.created_at <= x.left_at
+            WHERE p.to_state IN ({entry_states})
+            GROUP BY x.id, x.stage, x.left_at
+            UNION ALL
+            SELECT '{Stage.PUBLICATION}', ap.published_at, a.decided_at
+            FROM applications_application a JOIN agencies_appointment ap ON ap.id = a.appointment_id
+            WHERE a.state = 'appointed' AND ap.published_at >= %(start)s AND ap.published_at < %(end)s
+              AND a.decided_at IS NOT NULL AND ap.published_at >= a.decided_at {_case_filter()}
+        ),
         measured AS (
-            SELECT s.stage, {working_days_sql("s.entered_at", "s.left_at")} AS wd,
-                   {calendar_days_sql("s.entered_at", "s.left_at")} AS cd
-            FROM spells s WHERE s.entered_at IS NOT NULL
+            SELECT s.stage, b.working_index - f.working_index AS wd, {calendar_days_sql("s.entered_at", "s.left_at")} AS cd
+            FROM spells s {_day_join("f", "s.entered_at")} {_day_join("b", "s.left_at")}
         )
         SELECT m.stage, COUNT(*) AS n,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY m.wd) AS median,
@@ -398,18 +418,26 @@ def time_to_decision(*, filters: Filters) -> tuple[list[dict], list[dict]]:
     rejected), by quarter of the decision and by scheme and industry, and by quarter overall. One query."""
     rows = _rows(
         f"""
-        WITH decided AS (
-            SELECT a.id, a.scheme_id, a.industry_id, {_quarter_sql(_local("a.decided_at"))} AS quarter,
-                COALESCE((SELECT MIN(e.created_at) FROM audit_auditentry e
-                          WHERE e.object_type = %(app)s AND e.object_id = a.id::text AND e.outcome = 'done'
-                            AND e.to_state = 'submitted'), a.submitted_at) AS first_submitted,
-                a.decided_at
+        WITH base AS MATERIALIZED (
+            SELECT a.id, a.id::text AS key, a.scheme_id, a.industry_id, a.submitted_at, a.decided_at,
+                {_quarter_sql(_local("a.decided_at"))} AS quarter
             FROM applications_application a
             WHERE a.state IN ('appointed', 'rejected') AND a.decided_at >= %(start)s AND a.decided_at < %(end)s
               {_case_filter()}
         ),
+        firsts AS (
+            SELECT e.object_id, MIN(e.created_at) AS first_at FROM audit_auditentry e
+            WHERE e.object_type = %(app)s AND e.outcome = 'done' AND e.to_state = 'submitted'
+              AND e.object_id IN (SELECT key FROM base)
+            GROUP BY e.object_id
+        ),
+        decided AS (
+            SELECT b.*, COALESCE(f.first_at, b.submitted_at) AS first_submitted
+            FROM base b LEFT JOIN firsts f ON f.object_id = b.key
+        ),
         measured AS (
-            SELECT d.*, {working_days_sql("d.first_submitted", "d.decided_at")} AS wd FROM decided d
+            SELECT d.*, b.working_index - f.working_index AS wd
+            FROM decided d {_day_join("f", "d.first_submitted")} {_day_join("b", "d.decided_at")}
             WHERE d.first_submitted IS NOT NULL
         )
         SELECT m.quarter, m.scheme_id, m.industry_id, GROUPING(m.scheme_id, m.industry_id) AS overall,
@@ -453,9 +481,11 @@ def reviewer_turnaround(*, filters: Filters) -> list[dict]:
         f"""
         WITH measured AS (
             SELECT ra.reviewer_id, ra.state,
-                {working_days_sql("ra.invited_at", "ra.responded_at")} AS to_answer,
-                {working_days_sql("ra.invited_at", "ra.submitted_at")} AS to_submit
+                answered.working_index - invited.working_index AS to_answer,
+                submitted.working_index - invited.working_index AS to_submit
             FROM reviews_reviewassignment ra JOIN applications_application a ON a.id = ra.application_id
+                {_day_join("invited", "ra.invited_at")} {_day_join("answered", "ra.responded_at")}
+                {_day_join("submitted", "ra.submitted_at")}
             WHERE ra.invited_at >= %(start)s AND ra.invited_at < %(end)s {_case_filter()}
         )
         SELECT u.id, COALESCE(NULLIF(u.full_name, ''), u.email) AS reviewer, COUNT(*) AS invited,
@@ -649,6 +679,26 @@ class Dashboard:
     without_agency: list = field(default_factory=list)
     ending_soon: list = field(default_factory=list)
     fees: list = field(default_factory=list)
+
+
+def data_version() -> tuple:
+    """What the figures depend on, read from indexes in one query: the newest audit row (every state
+    change, publication, closure day and target change writes one), the newest case, appointment,
+    term and assignment. Figures are reused only while it is unchanged."""
+    row = _rows(
+        """
+        SELECT (SELECT MAX(id) FROM audit_auditentry) AS audit,
+               (SELECT MAX(id) FROM applications_application) AS application,
+               (SELECT MAX(updated_at) FROM applications_application) AS application_change,
+               (SELECT MAX(updated_at) FROM agencies_appointment) AS appointment,
+               (SELECT MAX(id) FROM agencies_appointmentterm) AS term,
+               (SELECT MAX(id) FROM reviews_reviewassignment) AS assignment,
+               (SELECT MAX(updated_at) FROM management_servicetarget) AS target,
+               (SELECT MAX(id) FROM management_closureday) AS closure
+        """,
+        {},
+    )[0]
+    return tuple(str(v) for v in row.values())
 
 
 def dashboard(*, filters: Filters, today: date) -> Dashboard:

@@ -1,11 +1,16 @@
 """The management information pages: read-only, for the bureau manager and the approvers."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -113,7 +118,7 @@ def dashboard(request):
         return _refuse(request, form)
     filters = form.filters()
     today = timezone.localdate()
-    board = selectors.dashboard(filters=filters, today=today)
+    board, computed_at = _cached_board(filters, today)
     all_tables = tables.dashboard_tables(board)
     query = request.GET.urlencode()
     context = {
@@ -125,8 +130,34 @@ def dashboard(request):
         "query": query,
         "today": today,
         "fee_groups": board.fees,
+        "computed_at": computed_at,
     }
     return render(request, "management/dashboard.html", context)
+
+
+def _cached_board(filters, today):
+    """The dashboard's figures, reused for MI_CACHE_SECONDS while the data they read is unchanged.
+
+    The key holds the filters, the day, the language (names are chosen in SQL) and
+    `selectors.data_version()`; a cache that cannot be reached is skipped, never an error.
+    """
+    seconds = getattr(settings, "MI_CACHE_SECONDS", 300)
+    if not seconds:
+        return selectors.dashboard(filters=filters, today=today), timezone.now()
+    raw = repr((filters, today, get_language(), selectors.data_version()))
+    key = "mi:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+    try:
+        hit = cache.get(key)
+    except Exception:  # noqa: BLE001 - the figures are computed instead
+        hit = None
+    if hit is not None:
+        return hit
+    value = (selectors.dashboard(filters=filters, today=today), timezone.now())
+    try:
+        cache.set(key, value, seconds)
+    except Exception:  # noqa: BLE001, S110 - an unreachable cache only costs the next request the work
+        pass
+    return value
 
 
 @login_required

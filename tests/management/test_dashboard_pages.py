@@ -202,3 +202,23 @@ def test_industry_filter_narrows_the_fee_schedules(client, bureau_manager, world
     assert "HK$900 per candidate." in shown
     other = client.get(f"{DASHBOARD}?industry={world['lonely'].code}").content.decode()
     assert "HK$900 per candidate." not in other
+
+
+def test_reused_figures_are_dropped_when_the_audit_trail_moves(client, bureau_manager, world, settings):
+    """The figures are reused between requests only while nothing they read has changed."""
+    settings.MI_CACHE_SECONDS = 300
+    client.force_login(bureau_manager)
+    path = f"{DASHBOARD}?{_period()}"
+    first = client.get(path).content.decode()
+    assert first.count(world["application"].reference) == 1  # stalled (idle 60 days), held by the applicant
+    application = world["application"]
+    audit_record(
+        action="applications.application.resubmitted",
+        obj=application,
+        actor=bureau_manager,
+        from_state="returned",
+        to_state="submitted",
+    )
+    type(application).objects.filter(pk=application.pk).update(state="submitted")
+    again = client.get(path).content.decode()
+    assert again.count(application.reference) == 0  # acted on just now: no longer stalled
