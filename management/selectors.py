@@ -221,16 +221,8 @@ class OpenCases:
 
 def open_cases(*, filters: Filters) -> OpenCases:
     """Open cases by state and age, each stage's cases within / near / over target, the cases most
-    over their target and the stalled ones with who holds them. Two queries."""
+    over their target and the stalled ones with who holds them. One query (and one for the targets)."""
     params = _params(filters, stalled=filters.stalled_after, limit=LIST_LIMIT)
-    summary = _rows(
-        _open_cases_cte()
-        + f"""
-        SELECT state, stage, target_status, {_age_bucket_sql("age")} AS bucket, COUNT(*) AS n
-        FROM judged GROUP BY 1, 2, 3, 4
-        """,
-        params,
-    )
     holder = f"""
         CASE
           WHEN j.state = 'under_review' THEN COALESCE(
@@ -242,23 +234,31 @@ def open_cases(*, filters: Filters) -> OpenCases:
           WHEN j.state = 'returned' THEN (SELECT o.name FROM agencies_organisation o WHERE o.id = j.organisation_id)
           ELSE NULL END
     """
-    listed = _rows(
+    rows = _rows(
         _open_cases_cte()
         + f"""
         SELECT * FROM (
-            (SELECT 'over' AS list, j.id, j.reference, j.state, j.stage, j.stage_started, j.last_action, j.in_stage,
-                    j.target, j.idle, j.target_status, {holder} AS holder
+            (SELECT 'summary' AS list, NULL::bigint AS id, NULL AS reference, j.state, j.stage,
+                    NULL::timestamptz AS stage_started, NULL::timestamptz AS last_action, NULL::int AS in_stage,
+                    NULL::int AS target, NULL::int AS idle, j.target_status, NULL AS holder,
+                    {_age_bucket_sql("j.age")} AS bucket, COUNT(*) AS n
+             FROM judged j GROUP BY j.state, j.stage, j.target_status, 13)
+            UNION ALL
+            (SELECT 'over', j.id, j.reference, j.state, j.stage, j.stage_started, j.last_action, j.in_stage,
+                    j.target, j.idle, j.target_status, {holder}, NULL, NULL
              FROM judged j WHERE j.target_status = '{TargetStatus.OVER}'
              ORDER BY j.in_stage - j.target DESC, j.id LIMIT %(limit)s)
             UNION ALL
             (SELECT 'stalled', j.id, j.reference, j.state, j.stage, j.stage_started, j.last_action, j.in_stage,
-                    j.target, j.idle, j.target_status, {holder}
+                    j.target, j.idle, j.target_status, {holder}, NULL, NULL
              FROM judged j WHERE j.idle >= %(stalled)s
              ORDER BY j.idle DESC, j.id LIMIT %(limit)s)
-        ) listed
+        ) figures
         """,
         params,
     )
+    summary = [r for r in rows if r["list"] == "summary"]
+    listed = [r for r in rows if r["list"] != "summary"]
     states = {state: {"state": state, "buckets": [0] * len(AGE_BUCKETS), "total": 0} for state in OPEN_STATES}
     states[S.APPOINTED] = {"state": S.APPOINTED, "buckets": [0] * len(AGE_BUCKETS), "total": 0}
     targets = service_targets()
