@@ -529,8 +529,11 @@ def decisions_by_outcome(*, filters: Filters) -> list[dict]:
     return list(quarters.values())
 
 
-def terms_by_quarter(*, filters: Filters) -> list[dict]:
-    """Terms starting (first appointments, re-appointments) and ending per quarter of the period. One query."""
+def terms_by_quarter(*, filters: Filters, today: date | None = None) -> list[dict]:
+    """Terms starting (first appointments, re-appointments) and ending per quarter, from the start of the
+    period to its end or, if later, twelve months from today (the renewals ahead). One query."""
+    today = today or timezone.localdate()
+    until = max(filters.end, today + timedelta(days=365))
     industry = "AND (%(industry)s::bigint IS NULL OR t.industry_id = %(industry)s::bigint)"
     scheme = "AND (%(scheme)s::bigint IS NULL OR ap.scheme_id = %(scheme)s::bigint)"
     rows = _rows(
@@ -546,7 +549,7 @@ def terms_by_quarter(*, filters: Filters) -> list[dict]:
             WHERE t."end" >= %(start_day)s AND t."end" <= %(end_day)s {industry} {scheme}
         ) terms GROUP BY quarter ORDER BY quarter
         """,
-        _params(filters, start_day=filters.start, end_day=filters.end),
+        _params(filters, start_day=filters.start, end_day=until),
     )
     return [{k: (int(v) if k != "quarter" else v) for k, v in row.items()} for row in rows]
 
@@ -714,7 +717,7 @@ def dashboard(*, filters: Filters, today: date) -> Dashboard:
         decision_times_overall=overall,
         reviewers=reviewer_turnaround(filters=filters),
         decisions=decisions_by_outcome(filters=filters),
-        terms=terms_by_quarter(filters=filters),
+        terms=terms_by_quarter(filters=filters, today=today),
         without_agency=without,
         ending_soon=ending,
         fees=fee_schedules(as_of=today, industry_id=filters.industry_id),

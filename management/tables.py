@@ -238,7 +238,8 @@ def decisions(rows: list[dict]) -> Table:
 def terms(rows: list[dict]) -> Table:
     headers = [_("Quarter"), _("First appointments"), _("Re-appointments"), _("Terms ending")]
     body = [[quarter_label(r["quarter"]), r["first"], r["reappointed"], r["ending"]] for r in rows]
-    return Table("terms", _("Appointments and terms ending per quarter"), headers, body, frozenset({1, 2, 3}))
+    title = _("Appointments and terms ending per quarter, over the period and the next 12 months")
+    return Table("terms", title, headers, body, frozenset({1, 2, 3}))
 
 
 def without_agency(industries) -> Table:
@@ -334,7 +335,7 @@ EXPORTS: dict[str, Callable[[Filters, date], Table]] = {
     "decision_times": lambda f, today: decision_times(selectors.time_to_decision(filters=f)[0]),
     "reviewers": lambda f, today: reviewers(selectors.reviewer_turnaround(filters=f)),
     "decisions": lambda f, today: decisions(selectors.decisions_by_outcome(filters=f)),
-    "terms": lambda f, today: terms(selectors.terms_by_quarter(filters=f)),
+    "terms": lambda f, today: terms(selectors.terms_by_quarter(filters=f, today=today)),
     "without_agency": lambda f, today: without_agency(selectors.industry_gaps(as_of=today)[0]),
     "ending_soon": lambda f, today: ending_soon(selectors.industry_gaps(as_of=today)[1]),
     "fees": lambda f, today: fees(selectors.fee_schedules(as_of=today, industry_id=f.industry_id)),

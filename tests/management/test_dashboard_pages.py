@@ -222,3 +222,13 @@ def test_reused_figures_are_dropped_when_the_audit_trail_moves(client, bureau_ma
     type(application).objects.filter(pk=application.pk).update(state="submitted")
     again = client.get(path).content.decode()
     assert again.count(application.reference) == 0  # acted on just now: no longer stalled
+
+
+def test_terms_ending_in_the_next_twelve_months_are_counted(bureau_manager, world):
+    from management import selectors
+    from management.forms import default_filters
+
+    today = timezone.localdate()
+    rows = selectors.terms_by_quarter(filters=default_filters(today), today=today)
+    assert sum(r["ending"] for r in rows) == 1  # the Ending Industry's term, 100 days from today
+    assert sum(r["first"] for r in rows) == 1  # it started 300 days ago, inside the default period
