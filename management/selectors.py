@@ -223,17 +223,7 @@ def open_cases(*, filters: Filters) -> OpenCases:
     """Open cases by state and age, each stage's cases within / near / over target, the cases most
     over their target and the stalled ones with who holds them. One query (and one for the targets)."""
     params = _params(filters, stalled=filters.stalled_after, limit=LIST_LIMIT)
-    holder = f"""
-        CASE
-          WHEN j.state = 'under_review' THEN COALESCE(
-            (SELECT string_agg(COALESCE(NULLIF(ru.full_name, ''), ru.email), ', ' ORDER BY ru.full_name)
-             FROM reviews_reviewassignment ra JOIN accounts_user ru ON ru.id = ra.reviewer_id
-             WHERE ra.application_id = j.id AND ra.state IN ('invited', 'accepted') AND NOT ra.has_conflict),
-            ({_entered_by_sql()}))
-          WHEN j.state = 'screening' THEN ({_entered_by_sql()})
-          WHEN j.state = 'returned' THEN (SELECT o.name FROM agencies_organisation o WHERE o.id = j.organisation_id)
-          ELSE NULL END
-    """
+    holder = _holder_sql()
     rows = _rows(
         _open_cases_cte()
         + f"""
@@ -295,6 +285,47 @@ def open_cases(*, filters: Filters) -> OpenCases:
         stalled_after=filters.stalled_after,
         total=total,
     )
+
+
+def _holder_sql() -> str:
+    """Who holds an open case `j`: its reviewers under review, the officer who took it into screening,
+    the applicant organisation when returned; otherwise NULL (a role holds it)."""
+    return f"""
+        CASE
+          WHEN j.state = 'under_review' THEN COALESCE(
+            (SELECT string_agg(COALESCE(NULLIF(ru.full_name, ''), ru.email), ', ' ORDER BY ru.full_name)
+             FROM reviews_reviewassignment ra JOIN accounts_user ru ON ru.id = ra.reviewer_id
+             WHERE ra.application_id = j.id AND ra.state IN ('invited', 'accepted') AND NOT ra.has_conflict),
+            ({_entered_by_sql()}))
+          WHEN j.state = 'screening' THEN ({_entered_by_sql()})
+          WHEN j.state = 'returned' THEN (SELECT o.name FROM agencies_organisation o WHERE o.id = j.organisation_id)
+          ELSE NULL END
+    """
+
+
+def open_case_list(*, filters: Filters, offset: int = 0, limit: int | None = 50) -> list[dict]:
+    """Every open case with its stage, working days in it, target, within / near / over, working days
+    since the last action and who holds it; most over their target first. One query."""
+    page = "LIMIT %(limit)s OFFSET %(offset)s" if limit is not None else ""
+    rows = _rows(
+        _open_cases_cte()
+        + f"""
+        SELECT j.id, j.reference, j.state, j.stage, j.stage_started, j.last_action, j.in_stage, j.target,
+               j.idle, j.target_status, {_holder_sql()} AS holder
+        FROM judged j
+        ORDER BY CASE j.target_status WHEN '{TargetStatus.OVER}' THEN 0 WHEN '{TargetStatus.NEAR}' THEN 1
+                 WHEN '{TargetStatus.WITHIN}' THEN 2 ELSE 3 END, j.in_stage - j.target DESC NULLS LAST, j.id
+        {page}
+        """,
+        _params(filters, limit=limit, offset=offset),
+    )
+    for row in rows:
+        row["holder_role"] = HOLDER_ROLE.get(row["state"], "")
+    return rows
+
+
+def open_case_count(*, filters: Filters) -> int:
+    return _rows(_open_cases_cte() + "SELECT COUNT(*) AS n FROM judged", _params(filters))[0]["n"]
 
 
 def _entered_by_sql() -> str:

@@ -120,6 +120,40 @@ def _case_list(name: str, title: str, rows: list[dict]) -> Table:
     )
 
 
+TARGET_LABELS = {
+    TargetStatus.WITHIN: gettext_lazy("Within target"),
+    TargetStatus.NEAR: gettext_lazy("Near target"),
+    TargetStatus.OVER: gettext_lazy("Over target"),
+}
+
+
+def open_cases(rows: list[dict]) -> Table:
+    headers = [
+        _("Reference"),
+        _("State"),
+        _("Stage"),
+        _("Working days in this stage"),
+        _("Target (working days)"),
+        _("Against the target"),
+        _("Working days since the last action"),
+        _("Held by"),
+    ]
+    body = [
+        [
+            r["reference"] or "",
+            state_label(r["state"]),
+            stage_label(r["stage"]),
+            _num(r["in_stage"]),
+            _num(r["target"]),
+            str(TARGET_LABELS.get(r["target_status"], "")),
+            _num(r["idle"]),
+            _holder(r),
+        ]
+        for r in rows
+    ]
+    return Table("open_cases", _("Every open case against its target"), headers, body, frozenset({3, 4, 6}))
+
+
 def over_target(data: selectors.OpenCases) -> Table:
     return _case_list("over_target", _("Cases over their target"), data.over_target)
 
@@ -340,4 +374,5 @@ EXPORTS: dict[str, Callable[[Filters, date], Table]] = {
     "ending_soon": lambda f, today: ending_soon(selectors.industry_gaps(as_of=today)[1]),
     "fees": lambda f, today: fees(selectors.fee_schedules(as_of=today, industry_id=f.industry_id)),
     "time_in_states": lambda f, today: time_in_states(selectors.time_in_states(filters=f, limit=None)),
+    "open_cases": lambda f, today: open_cases(selectors.open_case_list(filters=f, limit=None)),
 }

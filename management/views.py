@@ -171,7 +171,7 @@ def cases(request):
     if not form.is_valid():
         return _refuse(request, form, "management/cases.html")
     filters = form.filters()
-    paginator = Paginator(_CohortPages(filters), CASES_PAGE_SIZE)
+    paginator = Paginator(_SqlPages(filters, selectors.case_count, selectors.time_in_states), CASES_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     table = tables.time_in_states(list(page.object_list))
     query = request.GET.copy()
@@ -183,20 +183,49 @@ def cases(request):
     )
 
 
-class _CohortPages:
-    """The paginator's view of the cohort: a count and a slice, each one query."""
+class _SqlPages:
+    """A paginator's view of a SQL selector: a count and a slice, each one query."""
 
-    def __init__(self, filters):
-        self.filters = filters
+    def __init__(self, filters, count, rows):
+        self.filters, self._count, self._rows = filters, count, rows
 
     def count(self) -> int:
-        return selectors.case_count(filters=self.filters)
+        return self._count(filters=self.filters)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, item: slice):
-        return selectors.time_in_states(filters=self.filters, offset=item.start, limit=item.stop - item.start)
+        return self._rows(filters=self.filters, offset=item.start, limit=item.stop - item.start)
+
+
+@login_required
+@require_safe
+def open_cases(request):
+    """Every open case: its stage, time in it against the target, time since the last action, who holds it."""
+    _require_viewer(request)
+    if connection.vendor != "postgresql":
+        return render(request, "management/cases.html", {"needs_postgres": True})
+    form = _form(request)
+    if not form.is_valid():
+        return _refuse(request, form, "management/cases.html")
+    filters = form.filters()
+    pages = _SqlPages(filters, selectors.open_case_count, selectors.open_case_list)
+    page = Paginator(pages, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "filters": filters,
+        "table": tables.open_cases(list(page.object_list)),
+        "page": page,
+        "query": query.urlencode(),
+        "heading": _("Open cases against their targets"),
+        "intro": _(
+            "Every open case, most over its target first. The scheme and industry narrow this list; the period does not."
+        ),
+    }
+    return render(request, "management/cases.html", context)
 
 
 @login_required

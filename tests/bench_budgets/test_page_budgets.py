@@ -37,6 +37,7 @@ PAGES = {
     "management_dashboard": ("bureau_manager", "/en/management/"),
     "management_dashboard_filtered": ("bureau_manager", "/en/management/?industry={industry}&stalled_after=1"),
     "management_cases": ("bureau_manager", "/en/management/cases/"),
+    "management_open_cases": ("bureau_manager", "/en/management/open/"),
     "management_export": ("bureau_manager", "/en/management/export/time_in_states.csv"),
 }
 

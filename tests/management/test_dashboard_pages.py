@@ -162,6 +162,7 @@ def test_xlsx_export_neutralises_formulas(client, bureau_manager, world):
         "ending_soon",
         "fees",
         "time_in_states",
+        "open_cases",
     ],
 )
 def test_every_table_exports_as_csv_and_xlsx(client, bureau_manager, world, name):
@@ -182,6 +183,7 @@ def test_the_case_by_case_page_lists_the_period_cases(client, bureau_manager, wo
 def test_a_bureau_manager_cannot_act_on_a_case(client, bureau_manager, world, reference):
     submitted = ApplicationFactory(state="submitted", evidence=True)
     client.force_login(bureau_manager)
+    assert client.get("/en/management/open/").status_code == 200
     for action in ("start-screening", "recommend", "invite"):
         response = client.post(f"/en/review/cases/{submitted.pk}/{action}/", {})
         assert response.status_code == 404
@@ -232,3 +234,28 @@ def test_terms_ending_in_the_next_twelve_months_are_counted(bureau_manager, worl
     rows = selectors.terms_by_quarter(filters=default_filters(today), today=today)
     assert sum(r["ending"] for r in rows) == 1  # the Ending Industry's term, 100 days from today
     assert sum(r["first"] for r in rows) == 1  # it started 300 days ago, inside the default period
+
+
+def test_every_open_case_shows_where_it_stands_against_its_target(client, bureau_manager, world, reference):
+    from management.enums import Stage
+    from management.models import ServiceTarget
+
+    ServiceTarget.objects.filter(stage=Stage.SCREENING).update(working_days=1, near_days=0)
+    late = ApplicationFactory(state="submitted")
+    with time_machine.travel(timezone.now() - timedelta(days=30)):
+        audit_record(
+            action="applications.application.submitted",
+            obj=late,
+            actor=bureau_manager,
+            from_state="draft",
+            to_state="submitted",
+        )
+    client.force_login(bureau_manager)
+    response = client.get("/en/management/open/")
+    assert response.status_code == 200
+    rows = response.context["table"].rows
+    assert rows[0][0] == late.reference
+    assert rows[0][5] == "Over target"
+    assert {r[0] for r in rows} == {late.reference, world["application"].reference}
+    returned = next(r for r in rows if r[0] == world["application"].reference)
+    assert returned[5] == ""  # the applicant holds it: no target runs

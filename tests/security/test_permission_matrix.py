@@ -320,6 +320,7 @@ def _management_pages(objects: dict) -> list[Route]:
             f"{base}?start=2026-06-30&end=2026-06-01", only({"bureau_manager": Expect(400), "approver": Expect(400)})
         ),
         Route(f"{base}cases/", viewers),
+        Route(f"{base}open/", viewers),
         Route(f"{base}export/funnel.csv", viewers),
         Route(f"{base}export/stalled.xlsx", viewers),
         Route(f"{base}export/no-such-table.csv", cells(LOGIN, NOT_FOUND)),
