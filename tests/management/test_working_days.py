@@ -181,3 +181,22 @@ def test_working_days_between_two_dates(case):
     assert working_days(date(2026, 6, 30), date(2026, 6, 25)) == 0
     with pytest.raises(ValueError):
         working_days(date(1999, 12, 31), date(2026, 1, 1))
+
+
+def test_a_closure_day_added_in_the_admin_is_counted_and_audited(client, reference, register_admin):
+    from audit.models import AuditEntry
+
+    client.force_login(register_admin)
+    response = client.post(
+        "/en/admin/management/closureday/add/", {"day": "2026-07-02", "kind": "rainstorm", "reason": "Black rainstorm"}
+    )
+    assert response.status_code == 302
+    day = CalendarDay.objects.get(day=date(2026, 7, 2))
+    assert (day.is_closure, day.is_working) == (True, False)
+    assert working_days(date(2026, 7, 1), date(2026, 7, 3)) == 1
+    assert AuditEntry.objects.filter(action="management.closure_day.saved", actor=register_admin).count() == 1
+    closure = services.ClosureDay.objects.get(day=date(2026, 7, 2))
+    response = client.post(f"/en/admin/management/closureday/{closure.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert working_days(date(2026, 7, 1), date(2026, 7, 3)) == 2
+    assert AuditEntry.objects.filter(action="management.closure_day.deleted").count() == 1
