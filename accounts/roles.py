@@ -25,6 +25,10 @@ def user_roles(user) -> set[str]:
 
 def primary_role(user) -> str:
     """A short label of the acting role for the audit trail."""
+    from .system import is_system
+
+    if is_system(user):
+        return "system"
     roles = user_roles(user)
     for role in (APPROVER, CASE_OFFICER, REGISTER_ADMIN, BUREAU_MANAGER, REVIEWER):
         if role in roles:

@@ -75,7 +75,14 @@ class VaryConditionsForm(forms.Form):
     conditions_zh_hans = forms.CharField(
         label=_("Conditions (Simplified Chinese)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    note = forms.CharField(label=_("Reason for the variation"), required=False, max_length=1000)
+    grounds = forms.CharField(
+        label=_("Grounds of the variation"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    effective = forms.DateField(
+        label=_("Varied with effect from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -170,3 +170,30 @@ def _active_version(scheme_code: str):
     return (
         CriteriaSet.objects.filter(scheme__code=scheme_code, is_active=True).order_by("-version").values("version")[:1]
     )
+
+
+DECISION_ACTIONS = (
+    "agencies.appointment.created",
+    "agencies.appointment.reappointed",
+    "agencies.appointment.varied",
+    "agencies.appointment.cancelled",
+    "agencies.appointment.published",
+    "agencies.appointment.unpublished",
+)
+
+
+def appointment_decisions(*, appointment: Appointment) -> QuerySet:
+    """Every decision taken on an appointment (appointed, re-appointed, varied, cancelled) and every
+    publication, oldest first, each with its author: from the audit trail, one query."""
+    from audit.models import AuditEntry
+
+    return (
+        AuditEntry.objects.filter(
+            object_type=Appointment._meta.label_lower,
+            object_id=str(appointment.pk),
+            outcome=AuditEntry.Outcome.DONE,
+            action__in=DECISION_ACTIONS,
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )

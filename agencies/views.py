@@ -107,13 +107,15 @@ def about(request, topic: str = "mechanisms"):
 # --- Administration ---------------------------------------------------------------------------
 
 
-def _require_manager(request) -> None:
-    if not request.user.has_perm("agencies.manage_register"):
+def _require_manager(request, perm: str = "agencies.view_appointment_management") -> None:
+    """The management pages are the register administrator's and the approver's; each action asks
+    its own power (publishing: the register administrator; varying and cancelling: the approver)."""
+    if not request.user.has_perm(perm):
         raise Http404
 
 
 def manage_list(request):
-    """Every appointment with its status and publication, for register administrators (others: 404)."""
+    """Every appointment with its status and publication, for register administrators and approvers (others: 404)."""
     _require_manager(request)
     published = {"yes": True, "no": False}.get(request.GET.get("published", ""))
     qs = _with_status_labels(selectors.manage_list(as_of=timezone.localdate(), published=published))
@@ -141,10 +143,20 @@ def manage_detail(request, pk: int):
 
 def _manage_detail_page(request, appointment, *, vary_form, cancel_form, status: int = 200):
     terms = list(appointment.terms.order_by("start"))
+    user = request.user
     return render(
         request,
         "agencies/appointment_manage_detail.html",
-        {"appointment": appointment, "terms": terms, "vary_form": vary_form, "cancel_form": cancel_form},
+        {
+            "appointment": appointment,
+            "terms": terms,
+            "vary_form": vary_form,
+            "cancel_form": cancel_form,
+            "can_publish": user.has_perm("agencies.publish_appointment"),
+            "can_vary": user.has_perm("agencies.vary_appointment"),
+            "can_cancel": user.has_perm("agencies.cancel_appointment"),
+            "decisions": selectors.appointment_decisions(appointment=appointment),
+        },
         status=status,
     )
 
@@ -156,19 +168,23 @@ def _refused(request, exc: RuleViolation) -> None:
 
 @require_POST
 def manage_publish(request, pk: int):
-    _require_manager(request)
+    _require_manager(request, "agencies.publish_appointment")
     appointment = get_object_or_404(Appointment, pk=pk)
     if appointment.is_published:
         messages.info(request, _("This appointment is already on the public register."))
     else:
-        services.appointment_publish(appointment=appointment, actor=request.user)
-        messages.success(request, _("The appointment is now on the public register."))
+        try:
+            services.appointment_publish(appointment=appointment, actor=request.user)
+        except RuleViolation as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The appointment is now on the public register."))
     return redirect("agencies:manage_detail", pk=pk)
 
 
 @require_POST
 def manage_unpublish(request, pk: int):
-    _require_manager(request)
+    _require_manager(request, "agencies.manage_register")
     appointment = get_object_or_404(Appointment, pk=pk)
     try:
         services.appointment_unpublish(appointment=appointment, actor=request.user)
@@ -181,7 +197,7 @@ def manage_unpublish(request, pk: int):
 
 @require_POST
 def manage_vary(request, pk: int):
-    _require_manager(request)
+    _require_manager(request, "agencies.vary_appointment")
     appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
     form = VaryConditionsForm(request.POST)
     if form.is_valid():
@@ -189,7 +205,8 @@ def manage_vary(request, pk: int):
             services.appointment_vary(
                 appointment=appointment,
                 conditions=form.conditions(),
-                note=form.cleaned_data["note"],
+                grounds=form.cleaned_data["grounds"],
+                effective=form.cleaned_data["effective"],
                 actor=request.user,
             )
         except RuleViolation as exc:
@@ -203,7 +220,7 @@ def manage_vary(request, pk: int):
 
 @require_POST
 def manage_cancel(request, pk: int):
-    _require_manager(request)
+    _require_manager(request, "agencies.cancel_appointment")
     appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
     form = CancelForm(request.POST)
     if form.is_valid():

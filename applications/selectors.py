@@ -10,6 +10,7 @@ from agencies.models import Criterion, Organisation, OrganisationMembership
 from audit.models import AuditEntry
 from audit.selectors import audit_for_object
 
+from .completeness import evidence_missing
 from .enums import ApplicationState
 from .models import Application, Document, Evidence, OrganisationInvitation, OrganisationJoinRequest
 
@@ -92,8 +93,18 @@ class ChecklistRow:
         return [d for d in self.documents if d not in self.expired]
 
     @property
+    def missing(self) -> str:
+        """What the criterion still requires (applications.completeness), "" when complete."""
+        return evidence_missing(
+            requires=self.criterion.requires,
+            has_narrative=self.has_narrative,
+            documents=len(self.current_documents),
+            expired=len(self.expired),
+        )
+
+    @property
     def complete(self) -> bool:
-        return self.has_narrative or bool(self.current_documents)
+        return not self.missing
 
 
 def application_checklist(*, application: Application) -> list[ChecklistRow]:
@@ -122,13 +133,8 @@ def application_missing(
     """What stops submission: per criterion code, and under "" for the application as a whole."""
     missing: dict[str, list[str]] = {}
     for row in checklist if checklist is not None else application_checklist(application=application):
-        if not row.complete:
-            message = (
-                _("Only expired documents support this criterion: write a narrative or upload a current document.")
-                if row.expired and not row.has_narrative
-                else _("Write a narrative or upload at least one document for this criterion.")
-            )
-            missing[row.criterion.code] = [message]
+        if row.missing:
+            missing[row.criterion.code] = [row.missing]
     general = []
     if application.scheme.code == "rpl" and application.industry_id is None:
         general.append(_("Choose the industry or branch."))

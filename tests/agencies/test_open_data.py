@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.http import StreamingHttpResponse
 
+from accounts.system import system_actor
 from agencies import services
 from agencies.models import Industry, Scheme
 from tests import factories
@@ -227,6 +228,7 @@ def test_json_query_count_does_not_grow(client, seeded_register, django_assert_n
             end=date(2028, 1, 1),
             collaborators=partners,
             publish=True,
+            actor=system_actor(),
         )
     with django_assert_num_queries(4):
         _, body = get_json(client)
@@ -234,17 +236,17 @@ def test_json_query_count_does_not_grow(client, seeded_register, django_assert_n
 
 
 def test_feed_lists_public_events_of_published_appointments(
-    client, seeded_register, appointment_for, register_admin, django_capture_on_commit_callbacks
+    client, seeded_register, appointment_for, approver, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_vary(
             appointment=appointment_for("beauty"),
             conditions={"en": "Assessments in Cantonese.", "zh-hant": "以粵語評估。", "zh-hans": "以粤语评估。"},
             note="Language of assessment.",
-            actor=register_admin,
+            actor=approver,
         )
         services.appointment_cancel(
-            appointment=appointment_for("retail"), effective=date(2024, 6, 1), grounds="Withdrew.", actor=register_admin
+            appointment=appointment_for("retail"), effective=date(2024, 6, 1), grounds="Withdrew.", actor=approver
         )
     response = client.get("/register/feed.atom")
     assert response.status_code == 200
@@ -276,6 +278,7 @@ def test_unpublished_never_leaks_into_json_csv_or_feed(
         industry=Industry.objects.get(code="retail"),
         start=date(2025, 1, 1),
         end=date(2029, 12, 31),
+        actor=system_actor(),
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_unpublish(appointment=appointment_for("beauty"), actor=register_admin)

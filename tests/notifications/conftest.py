@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 
 from accounts.roles import REGISTER_ADMIN
+from accounts.system import system_actor
 from notifications import services
 from qfapp.celery_app import app as celery_app
 from tests import factories
@@ -104,6 +105,7 @@ def make_appointment(rpl_scheme):
             end=end,
             publish=published,
             **extra,
+            actor=system_actor(),
         )
 
     return make

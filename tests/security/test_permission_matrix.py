@@ -44,11 +44,8 @@ ADMIN_MODELS_BY_ROLE = {
     "case_officer": set(),
     "approver": set(),
     "register_admin": {
-        "agencies.appointment",
         "agencies.criteriaset",
         "agencies.industry",
-        "agencies.organisation",
-        "agencies.registerevent",
         "agencies.scheme",
         "management.closureday",
         "management.servicetarget",
@@ -61,7 +58,8 @@ ADMIN_MODELS_BY_ROLE = {
 ADMIN_VIEW_ONLY_BY_ROLE = {
     "case_officer": {"applications.application"},
     "approver": {"applications.application"},
-    "register_admin": set(),
+    # Appointments, organisations and the feed change only through the services (issue 12, item 4).
+    "register_admin": {"agencies.appointment", "agencies.organisation", "agencies.registerevent"},
 }
 
 
@@ -155,7 +153,8 @@ def _register_pages(objects: dict) -> list[Route]:
     """The public register (anyone) and its administration (register administrators; anyone else 404)."""
     agency = objects["published_agency"].pk
     appointment = objects["agencies.appointment"].pk
-    manage = only({"register_admin": OK}, anonymous=NOT_FOUND)
+    # The register administrator publishes; the approver varies and cancels (issue 12, item 6).
+    manage = only({"register_admin": OK, "approver": OK}, anonymous=NOT_FOUND)
     post_only = cells(NOT_ALLOWED, NOT_ALLOWED)
     return [
         Route("/register/appointments.json", cells(OK, OK)),
@@ -780,13 +779,13 @@ def _posts(o: dict) -> list[Post]:
         Post(
             f"/en/register/manage/{appointment.pk}/vary/",
             {"conditions_en": "Varied.", "note": "No."},
-            refused(("register_admin",), anonymous=NOT_FOUND),
+            refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).conditions,
         ),
         Post(
             f"/en/register/manage/{appointment.pk}/cancel/",
             {"effective": timezone.localdate().isoformat(), "grounds": "No."},
-            refused(("register_admin",), anonymous=NOT_FOUND),
+            refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
         ),
         Post(
