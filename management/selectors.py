@@ -79,15 +79,6 @@ def _local(column: str) -> str:
     return f"(({column}) AT TIME ZONE %(tz)s)::date"
 
 
-def _index(column: str) -> str:
-    return f"(SELECT cd.working_index FROM management_calendarday cd WHERE cd.day = {_local(column)})"
-
-
-def working_days_sql(start: str, end: str) -> str:
-    """SQL for the working days in (start's date, end's date] of two timestamp expressions."""
-    return f"({_index(end)} - {_index(start)})"
-
-
 def calendar_days_sql(start: str, end: str) -> str:
     return f"({_local(end)} - {_local(start)})"
 
@@ -683,8 +674,9 @@ def time_in_states(*, filters: Filters, offset: int = 0, limit: int | None = 50)
         ),
         spells AS (
             SELECT c.id, c.state, {calendar_days_sql("c.entered_at", "COALESCE(c.left_at, %(now)s)")} AS cd,
-                {working_days_sql("c.entered_at", "COALESCE(c.left_at, %(now)s)")} AS wd
-            FROM changes c WHERE c.state IN ({states})
+                b.working_index - f.working_index AS wd
+            FROM changes c {_day_join("f", "c.entered_at")} {_day_join("b", "COALESCE(c.left_at, %(now)s)")}
+            WHERE c.state IN ({states})
         )
         SELECT p.id, p.reference, p.state, {sums}
         FROM picked p LEFT JOIN spells sp ON sp.id = p.id

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.system import system_actor
 from agencies import services as agency_services
 from agencies.models import Scheme
 from applications.models import Application
@@ -64,6 +65,7 @@ def figures(reference, case_officer, reviewer, register_admin):
     industries = [factories.IndustryFactory(name=f"Sector {n}", name_en=f"Sector {n}") for n in range(3)]
     today = timezone.localdate()
     agency_services.appointment_create(
+        actor=system_actor(),
         agency=factories.OrganisationFactory(name="Harbour Skills Institute", name_en="Harbour Skills Institute"),
         scheme=Scheme.objects.get(code="rpl"),
         industry=industries[0],

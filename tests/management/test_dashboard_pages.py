@@ -9,6 +9,7 @@ import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.system import system_actor
 from agencies import services as agency_services
 from agencies.models import Scheme
 from audit.services import audit_record
@@ -37,6 +38,7 @@ def world(reference, applicant, case_officer):
     industry = factories.IndustryFactory(name="Ending Industry", name_en="Ending Industry")
     today = timezone.localdate()
     agency_services.appointment_create(
+        actor=system_actor(),
         agency=factories.OrganisationFactory(),
         scheme=Scheme.objects.get(code="rpl"),
         industry=industry,
