@@ -16,6 +16,8 @@ REGISTER_ADMIN_MODELS = {
         "recognisedqualification",
         "registerevent",
     ],
+    # the working calendar's closure days and the service targets (management information)
+    "management": ["closureday", "servicetarget"],
 }
 
 

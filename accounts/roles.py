@@ -4,9 +4,12 @@ CASE_OFFICER = "case_officers"
 REVIEWER = "reviewers"
 APPROVER = "approvers"
 REGISTER_ADMIN = "register_admins"
+# Read-only: sees the management information, acts on no case.
+BUREAU_MANAGER = "bureau_managers"
 
-STAFF_ROLES = (CASE_OFFICER, APPROVER, REGISTER_ADMIN)
-ALL_ROLES = (CASE_OFFICER, REVIEWER, APPROVER, REGISTER_ADMIN)
+# Roles that must sign in with an authenticator app (accounts.middleware.StaffTwoFactorMiddleware).
+STAFF_ROLES = (CASE_OFFICER, APPROVER, REGISTER_ADMIN, BUREAU_MANAGER)
+ALL_ROLES = (CASE_OFFICER, REVIEWER, APPROVER, REGISTER_ADMIN, BUREAU_MANAGER)
 
 
 def user_roles(user) -> set[str]:
@@ -27,7 +30,7 @@ def primary_role(user) -> str:
     if is_system(user):
         return "system"
     roles = user_roles(user)
-    for role in (APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER):
+    for role in (APPROVER, CASE_OFFICER, REGISTER_ADMIN, BUREAU_MANAGER, REVIEWER):
         if role in roles:
             return role
     if getattr(user, "is_authenticated", False):

@@ -2,7 +2,7 @@
 
 import rules
 
-from .roles import APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER, user_roles
+from .roles import APPROVER, BUREAU_MANAGER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER, user_roles
 from .system import is_system
 
 
@@ -27,9 +27,15 @@ def is_reviewer(user) -> bool:
 
 
 @rules.predicate
+def is_bureau_manager(user) -> bool:
+    return BUREAU_MANAGER in user_roles(user)
+
+
+@rules.predicate
 def is_system_actor(user) -> bool:
     """The named system actor of scheduled jobs and imports (accounts.system)."""
     return is_system(user)
 
 
+# The bureau manager is not in here: a read-only role that acts on no case.
 is_bureau_staff = is_case_officer | is_approver | is_register_admin

@@ -77,6 +77,8 @@ PAGES = [
     Page("scoring_form", "/en/review/assignments/{assignment}/", role="reviewer", admin="admin_assignments"),
     Page("case_queue", "/en/review/", role="case_officer", admin="admin_applications"),
     Page("approver_queue", "/en/review/approvals/", role="approver", admin="admin_approvals"),
+    # the management information: issue 17 asks it to answer within 3 times the case queue's time
+    Page("management_dashboard", "/en/management/", role="bureau_manager", admin="admin_applications"),
     Page("admin_appointments", "/en/admin/agencies/appointment/", role="superuser"),
     Page(
         "admin_applications",
@@ -98,7 +100,7 @@ PAGES = [
     ),
 ]
 # Users the bench signs in (one session each), made by seed_bench (benchmarks/seeders.py).
-ROLES = ["superuser", "applicant", "case_officer", "reviewer", "approver", "register_admin"]
+ROLES = ["superuser", "applicant", "case_officer", "reviewer", "approver", "register_admin", "bureau_manager"]
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Extra seeders of `seed_bench` (its BENCH_SEEDERS): review data, the personas the benchmark signs in
 as, and the fresh drafts of the write load. Each takes the BenchContext and returns the rows it wrote.
 
-Personas (bench-<role>@bench.hkqf.local): applicant (owner of an organisation with applications in
+Personas (bench-<role>@bench.hkqf.local; bureau_manager reads the management information): applicant (owner of an organisation with applications in
 several states), reviewer (one of the reviewer pool, so with assignments in every state and one
 accepted assignment to score), case_officer, approver, register_admin, superuser. Staff and
 reviewers get an authenticator app, or the staff two-factor middleware would send them to set one up.
@@ -34,6 +34,7 @@ PERSONAS = {
     "case_officer": roles.CASE_OFFICER,
     "approver": roles.APPROVER,
     "register_admin": roles.REGISTER_ADMIN,
+    "bureau_manager": roles.BUREAU_MANAGER,
     "superuser": None,
 }
 STAFF = {"case_officer", "approver", "register_admin", "superuser"}

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("applications/", include("applications.urls")),
     path("review/", include("reviews.urls")),
     path("messages/", include("notifications.urls")),
+    path("management/", include("management.urls")),
     prefix_default_language=True,
 )
 

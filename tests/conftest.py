@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from accounts.roles import APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER
+from accounts.roles import APPROVER, BUREAU_MANAGER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER
 from agencies.enums import MemberRole
 from agencies.seeding import load_reference
 
@@ -114,6 +114,12 @@ def approver(db):
 @pytest.fixture
 def register_admin(db):
     return _with_totp(_with_role(factories.UserFactory(full_name="Register Admin", is_staff=True), REGISTER_ADMIN))
+
+
+@pytest.fixture
+def bureau_manager(db):
+    """Read-only: sees the management information, acts on no case; signs in with an authenticator app."""
+    return _with_totp(_with_role(factories.UserFactory(full_name="Bureau Manager"), BUREAU_MANAGER))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.system import system_actor
 from agencies import services as agency_services
 from agencies.models import Scheme
+from audit.services import audit_record
 from reviews.models import ReviewAssignment
 from tests import factories
 from tests.factories import ApplicationFactory
@@ -34,6 +35,11 @@ PAGES = {
     "admin_applications": ("admin_user", f"/en/admin/applications/application/?state__in={QUEUE_STATES}"),
     "admin_approvals": ("admin_user", "/en/admin/applications/application/?state__exact=recommended"),
     "admin_assignments": ("admin_user", "/en/admin/reviews/reviewassignment/?reviewer__exact={reviewer}"),
+    "management_dashboard": ("bureau_manager", "/en/management/"),
+    "management_dashboard_filtered": ("bureau_manager", "/en/management/?industry={industry}&stalled_after=1"),
+    "management_cases": ("bureau_manager", "/en/management/cases/"),
+    "management_open_cases": ("bureau_manager", "/en/management/open/"),
+    "management_export": ("bureau_manager", "/en/management/export/time_in_states.csv"),
 }
 
 
@@ -41,6 +47,7 @@ PAGES = {
 def _empty_cache(settings):
     """Every page is rendered (the register's response cache off) from an empty cache."""
     settings.REGISTER_RESPONSE_CACHE = False
+    settings.MI_CACHE_SECONDS = 0  # the management figures computed, not reused
     cache.clear()
     yield
     cache.clear()
@@ -66,6 +73,15 @@ def _grow(world: dict, count: int) -> None:
             app = ApplicationFactory(
                 state=state, organisation=world["organisation"], submitted_at=timezone.now(), evidence=True
             )
+            # the state changes the management information reads from the audit trail
+            for from_state, to_state in [("draft", "submitted"), ("submitted", "screening"), ("screening", state)]:
+                audit_record(
+                    action="applications.application.changed",
+                    obj=app,
+                    actor=world["case_officer"],
+                    from_state=from_state,
+                    to_state=to_state,
+                )
             if state == "under_review":
                 ReviewAssignment.objects.create(
                     application=app,
@@ -79,7 +95,7 @@ def _grow(world: dict, count: int) -> None:
 
 
 @pytest.fixture
-def world(reference, organisation, applicant, reviewer, case_officer, approver, admin_user):
+def world(reference, organisation, applicant, reviewer, case_officer, approver, admin_user, bureau_manager):
     industry = factories.IndustryFactory()
     agency = factories.OrganisationFactory()
     agency_services.appointment_create(
@@ -109,6 +125,7 @@ def world(reference, organisation, applicant, reviewer, case_officer, approver, 
         "case_officer": case_officer,
         "approver": approver,
         "admin_user": admin_user,
+        "bureau_manager": bureau_manager,
     }
     return {
         "users": users,

@@ -32,10 +32,13 @@ ROLES = (
     "case_officer",
     "approver",
     "register_admin",
+    "bureau_manager",
 )
 SIGNED_IN = ROLES[1:]
 NON_STAFF = ("anonymous", "applicant", "other_applicant", "reviewer", "conflicted_reviewer")
 STAFF = ("case_officer", "approver", "register_admin")
+# Who signs in with an authenticator app: the staff above and the bureau manager (read-only, no admin).
+TOTP_HOLDERS = (*STAFF, "bureau_manager")
 # Which admin models each staff role may use (view, add, change, delete).
 ADMIN_MODELS_BY_ROLE = {
     "case_officer": set(),
@@ -44,6 +47,8 @@ ADMIN_MODELS_BY_ROLE = {
         "agencies.criteriaset",
         "agencies.industry",
         "agencies.scheme",
+        "management.closureday",
+        "management.servicetarget",
     },
 }
 # Models a staff role may look at (list, change page read-only, history) but not add or delete. The
@@ -116,12 +121,15 @@ def _pages(objects: dict) -> list[Route]:
             Route("/en/accounts/2fa/", cells(LOGIN, OK)),
             Route("/en/accounts/2fa/authenticate/", cells(to("/en/accounts/login/"), to("/en/dashboard/"))),
             # the applicant and the bureau's staff have an authenticator app; reviewers and the other applicant not
-            Route("/en/accounts/2fa/reauthenticate/", cells(LOGIN, reauth, applicant=OK, **dict.fromkeys(STAFF, OK))),
+            Route(
+                "/en/accounts/2fa/reauthenticate/",
+                cells(LOGIN, reauth, applicant=OK, **dict.fromkeys(TOTP_HOLDERS, OK)),
+            ),
             Route("/en/accounts/2fa/totp/activate/", cells(LOGIN, reauth)),
             # only a user with an authenticator has one to deactivate or codes to see
             Route(
                 "/en/accounts/2fa/totp/deactivate/",
-                cells(LOGIN, NOT_FOUND, applicant=reauth, **dict.fromkeys(STAFF, reauth)),
+                cells(LOGIN, NOT_FOUND, applicant=reauth, **dict.fromkeys(TOTP_HOLDERS, reauth)),
             ),
             Route("/en/accounts/2fa/recovery-codes/", cells(LOGIN, NOT_FOUND)),
             Route("/en/accounts/2fa/recovery-codes/generate/", cells(LOGIN, reauth)),
@@ -132,6 +140,7 @@ def _pages(objects: dict) -> list[Route]:
         + _applicant_pages(objects)
         + _review_pages(objects)
         + _message_pages(objects)
+        + _management_pages(objects)
         + _history_pages(objects)
     )
 
@@ -313,6 +322,23 @@ def _message_pages(objects: dict) -> list[Route]:
     ]
 
 
+def _management_pages(objects: dict) -> list[Route]:
+    """The management information: read-only, for the bureau manager and the approvers; anyone else 404."""
+    base = "/en/management/"
+    viewers = only({"bureau_manager": OK, "approver": OK})
+    return [
+        Route(base, viewers),
+        Route(
+            f"{base}?start=2026-06-30&end=2026-06-01", only({"bureau_manager": Expect(400), "approver": Expect(400)})
+        ),
+        Route(f"{base}cases/", viewers),
+        Route(f"{base}open/", viewers),
+        Route(f"{base}export/funnel.csv", viewers),
+        Route(f"{base}export/stalled.xlsx", viewers),
+        Route(f"{base}export/no-such-table.csv", cells(LOGIN, NOT_FOUND)),
+    ]
+
+
 def _admin_routes(objects: dict) -> list[Route]:
     """Every admin URL: non-staff are sent to the admin's login; staff answer by the policy above."""
     routes = [
@@ -488,6 +514,8 @@ def objects(
     from allauth.account.models import EmailAddress
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from management.models import ClosureDay, ServiceTarget
+
     cases = _cases(
         organisation=organisation,
         other_organisation=other_organisation,
@@ -522,6 +550,8 @@ def objects(
         ),
         "axes.accessfailurelog": AccessFailureLog.objects.create(**kw, path_info="/", locked_out=False),
         "axes.accesslog": AccessLog.objects.create(**kw, path_info="/"),
+        "management.closureday": ClosureDay.objects.create(day=date(2026, 6, 23), reason="Signal No. 8"),
+        "management.servicetarget": ServiceTarget.objects.first(),
         "mfa.authenticator": Authenticator.objects.get(user=applicant),
         "notifications.message": cases["message"],
         "notifications.termnotice": TermNotice.objects.create(

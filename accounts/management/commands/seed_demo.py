@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from accounts.roles import ALL_ROLES, APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER
+from accounts.roles import ALL_ROLES, APPROVER, BUREAU_MANAGER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER, STAFF_ROLES
 from agencies.enums import EntityType, MemberRole
 from agencies.models import Organisation, OrganisationMembership
 
@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("reviewer2@demo.hkqf.local", "Demo Reviewer Two", REVIEWER, False),
     ("approver@demo.hkqf.local", "Demo Approver", APPROVER, True),
     ("registrar@demo.hkqf.local", "Demo Register Administrator", REGISTER_ADMIN, True),
+    # read-only: no Django admin, but an authenticator app like the other staff
+    ("manager@demo.hkqf.local", "Demo Bureau Manager", BUREAU_MANAGER, False),
 ]
 
 
@@ -56,7 +58,10 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             if role:
                 user.groups.add(Group.objects.get(name=role))
-                if staff and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                if (
+                    role in STAFF_ROLES
+                    and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+                ):
                     TOTP.activate(user, DEMO_TOTP_SECRET)
             else:
                 OrganisationMembership.objects.get_or_create(
