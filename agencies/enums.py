@@ -44,6 +44,8 @@ class TermKind(models.TextChoices):
 class RegisterStatus(models.TextChoices):
     CURRENT = "current", _("Current")
     UPCOMING = "upcoming", _("Upcoming")
+    # Between two terms: the last one has ended and the next has not begun.
+    LAPSED = "lapsed", _("Lapsed")
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -262,6 +262,11 @@ class Appointment(models.Model):
         where = self.industry.name if self.industry_id else self.scheme.name
         return f"{self.agency} – {where}"
 
+    @property
+    def last_term(self) -> "AppointmentTerm | None":
+        """The latest term (the one a re-appointment follows)."""
+        return self.terms.order_by("-start").first()
+
 
 class AppointmentTerm(models.Model):
     """One term of an appointment: the first appointment or a re-appointment."""

@@ -414,3 +414,54 @@ def criteria_set_new_version(*, criteria_set, actor):
                 data={"from": criteria_set.pk, "version": copy.version},
             )
     return copy
+
+
+def _renumber_terms(appointment: Appointment) -> None:
+    """The earliest term is the first appointment; every later one a re-appointment."""
+    first = appointment.terms.order_by("start").values_list("pk", flat=True).first()
+    appointment.terms.exclude(pk=first).exclude(kind=TermKind.REAPPOINTMENT).update(kind=TermKind.REAPPOINTMENT)
+    appointment.terms.filter(pk=first).exclude(kind=TermKind.FIRST).update(kind=TermKind.FIRST)
+
+
+def appointment_term_record(
+    *, appointment: Appointment, start: date, end: date, decided_on: date, actor, note: str = ""
+) -> AppointmentTerm:
+    """Record a term decided before this system (or outside it) with its decision date.
+
+    The register administrators keep the history; the same no-overlap rule holds as for any term.
+    Raises RuleViolation for a bad date, an overlap or a missing permission.
+    """
+    with _register_change(
+        appointment=appointment,
+        actor=actor,
+        action="agencies.appointment.term_recorded",
+        perm="agencies.manage_register",
+        message=_("Only a register administrator may change the register."),
+    ):
+        appointment = _locked(appointment)
+        if decided_on is None:
+            raise RuleViolation(_("Give the date of the decision."))
+        if decided_on > timezone.localdate():
+            raise RuleViolation(_("The decision date cannot be in the future."))
+        if decided_on > end:
+            raise RuleViolation(_("The decision date cannot be after the end of the term."))
+        _check_term(appointment=appointment, start=start, end=end)
+        term = _insert_term(
+            appointment=appointment,
+            kind=TermKind.REAPPOINTMENT,
+            start=start,
+            end=end,
+            decided_on=decided_on,
+            note=(note or "").strip(),
+        )
+        _renumber_terms(appointment)
+        term.refresh_from_db(fields=["kind"])
+        appointment_refresh_dates(appointment=appointment)
+        audit_record(
+            action="agencies.appointment.term_recorded",
+            obj=appointment,
+            actor=actor,
+            note=term.note,
+            data={"start": start.isoformat(), "end": end.isoformat(), "decided_on": decided_on.isoformat()},
+        )
+    return term

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Criterion, Organisation, OrganisationMembership
+from agencies.models import Appointment, Criterion, Organisation, OrganisationMembership
 from audit.models import AuditEntry
 from audit.selectors import audit_for_object
 
@@ -68,6 +68,10 @@ def organisation_detail(*, organisation: Organisation) -> dict:
             organisation=organisation, outcome=OrganisationJoinRequest.Outcome.PENDING
         ).select_related("user"),
         "applications": organisation.applications.select_related("scheme", "industry").order_by("-created_at"),
+        # Its appointments (decided here or recorded from before): each can be renewed from this page.
+        "appointments": organisation.appointments.filter(cancelled_on__isnull=True, current_end__isnull=False)
+        .select_related("scheme", "industry")
+        .order_by("scheme__code", "industry__sort_order", "pk"),
     }
 
 
@@ -160,6 +164,18 @@ def last_appointed_application(*, organisation: Organisation, scheme, industry) 
     return (
         Application.objects.filter(organisation=organisation, scheme=scheme, industry=industry, state=S.APPOINTED)
         .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def appointment_to_renew(*, organisation: Organisation, scheme, industry) -> Appointment | None:
+    """The organisation's appointment for this scheme and industry that a re-appointment renews (the one whose
+    last term ends latest, not cancelled), whether or not it was decided in this system."""
+    return (
+        Appointment.objects.filter(
+            agency=organisation, scheme=scheme, industry=industry, cancelled_on__isnull=True, current_end__isnull=False
+        )
+        .order_by("-current_end", "-pk")
         .first()
     )
 

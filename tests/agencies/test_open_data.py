@@ -64,6 +64,7 @@ def test_json_contract_exactly(client, seeded_register, organisation_named):
                     {"name": {"en": hkftu, "zh-hant": hkftu, "zh-hans": hkftu}},
                 ],
                 "term": {"start": "2014-12-01", "end": "2024-11-30"},
+                "terms": [{"start": "2014-12-01", "end": "2024-11-30", "kind": "first"}],
                 "enquiry_phone": "(852) 3907-6868",
                 "status": "expired",
             }
@@ -71,10 +72,10 @@ def test_json_contract_exactly(client, seeded_register, organisation_named):
     }
 
 
-def test_json_pq_term_runs_from_first_appointment_to_end_of_current_term(client, seeded_register):
+def test_json_pq_term_is_the_term_in_force(client, seeded_register):
     _, body = get_json(client, f"?as_of={AS_OF}&scheme=pq")
     assert [(json_key(r), r["industry"], r["term"], r["status"]) for r in body["appointments"]] == [
-        (MARDEP, None, {"start": "2018-09-03", "end": "2028-09-02"}, "current"),
+        (MARDEP, None, {"start": "2023-09-03", "end": "2028-09-02"}, "current"),
         (HKICPA, None, {"start": "2018-09-03", "end": "2023-09-02"}, "expired"),
         (HKIB, None, {"start": "2020-08-01", "end": "2025-07-31"}, "expired"),
     ]
@@ -202,7 +203,7 @@ def test_csv_is_streamed_utf8_with_bom_a_column_per_language(client, seeded_regi
     assert (mardep["scheme"], mardep["industry_code"], mardep["term_start"], mardep["term_end"], mardep["status"]) == (
         "pq",
         "",
-        "2018-09-03",
+        "2023-09-03",
         "2028-09-02",
         "current",
     )

@@ -57,7 +57,8 @@ def test_register_page_shows_collaborating_bodies_and_pq_terms(client, seeded_re
         "Hong Kong Federation of Trade Unions Qualifications Assessment Centre Limited (HKFTU)" in html
     )
     pq = client.get("/en/register/?scheme=pq").content.decode()
-    assert "3.9.2018 - 2.9.2028" in pq  # Marine Department: first appointment to the end of the current term
+    assert "3.9.2023 - 2.9.2028" in pq  # Marine Department: the term in force (its second)
+    assert "3.9.2018 - 2.9.2028" not in pq
     assert statuses(pq) == ["current", "expired", "expired"]
 
 

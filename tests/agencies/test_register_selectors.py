@@ -63,7 +63,7 @@ def test_status_on_both_sides_of_a_term_end(seeded_register):
     assert status_on(date(2025, 7, 1)) == "expired"
 
 
-def test_a_gap_between_terms_is_upcoming_not_current(reference, register_admin):
+def test_a_gap_between_terms_is_lapsed_not_current_or_upcoming(reference, register_admin):
     scheme = Scheme.objects.get(code="rpl")
     appointment = services.appointment_create(
         agency=factories.OrganisationFactory(),
@@ -82,7 +82,7 @@ def test_a_gap_between_terms_is_upcoming_not_current(reference, register_admin):
         actor=system_actor(),
     )
     status = selectors.appointments_with_status(as_of=date(2023, 6, 1)).get(pk=appointment.pk).status
-    assert status == "upcoming"
+    assert status == "lapsed"
     assert selectors.appointments_with_status(as_of=date(2024, 1, 1)).get(pk=appointment.pk).status == "current"
 
 

@@ -11,7 +11,6 @@ import pytest
 from celery.signals import task_postrun
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.utils import translation
 
 from accounts.roles import REGISTER_ADMIN
 from accounts.system import system_actor
@@ -22,12 +21,10 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """English to start with (a request in another language leaves it active) and a fresh broker."""
-    translation.activate("en")
+    """A fresh broker (the language is reset for every test by tests/conftest.py)."""
     services.broker_reset_pause()
     yield
     services.broker_reset_pause()
-    translation.deactivate()
 
 
 @contextlib.contextmanager

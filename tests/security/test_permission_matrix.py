@@ -132,7 +132,20 @@ def _pages(objects: dict) -> list[Route]:
         + _applicant_pages(objects)
         + _review_pages(objects)
         + _message_pages(objects)
+        + _history_pages(objects)
     )
+
+
+def _history_pages(objects: dict) -> list[Route]:
+    """The register as of a date, the printable list (anyone) and the page for one past term (register admins)."""
+    appointment = objects["agencies.appointment"].pk
+    return [
+        Route("/en/register/?as_of=2020-01-01", cells(OK, OK)),
+        Route("/en/register/?as_of=not-a-date", cells(Expect(400), Expect(400))),
+        Route("/en/register/list/", cells(OK, OK)),
+        Route("/en/register/list/?as_of=2020-01-01", cells(OK, OK)),
+        Route(f"/en/register/manage/{appointment}/terms/new/", only({"register_admin": OK}, anonymous=NOT_FOUND)),
+    ]
 
 
 def only(roles: dict[str, Expect], otherwise: Expect = NOT_FOUND, anonymous: Expect = LOGIN) -> dict[str, Expect]:
@@ -757,6 +770,12 @@ def _posts(o: dict) -> list[Post]:
             {"effective": timezone.localdate().isoformat(), "grounds": "No."},
             refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
+        ),
+        Post(
+            f"/en/register/manage/{appointment.pk}/terms/new/",
+            {"start": "1990-01-01", "end": "1990-12-31", "decided_on": "1989-12-01", "note": "Planted."},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: Appointment.objects.get(pk=appointment.pk).terms.count(),
         ),
         Post(
             f"/en/messages/{o['message'].pk}/read/",
