@@ -43,5 +43,7 @@ rules.add_perm("agencies.decide_appointment", is_approver | is_system_actor)
 rules.add_perm("agencies.vary_appointment", is_approver)
 rules.add_perm("agencies.cancel_appointment", is_approver)
 rules.add_perm("agencies.publish_appointment", is_register_admin | is_system_actor)
+# Recording an appointment decided before the system (the register's history) is record-keeping.
+rules.add_perm("agencies.record_past_appointment", is_register_admin | is_system_actor)
 # The appointment's management page: the register administrator and the approver.
 rules.add_perm("agencies.view_appointment_management", is_register_admin | is_approver)

@@ -117,11 +117,26 @@ def appointment_create(
     publish: bool = False,
     decided_on: date | None = None,
     note: str = "",
+    past_record: bool = False,
 ) -> Appointment:
     """Appoint an agency with a first term. `actor` is required: an approver (or the system actor).
+
+    `past_record=True` records an appointment the Secretary decided before (or outside) this system,
+    on `decided_on` in the past: the register administrators keep that history (the import of the
+    register's terms), and the term names no decider in the system.
     Raises RuleViolation for a missing or unauthorised actor, or a bad or overlapping term."""
     with _audited_refusal(obj=agency, actor=actor, action="agencies.appointment.created"), transaction.atomic():
-        _may_decide(actor, agency)
+        if past_record:
+            _check_actor(
+                actor,
+                "agencies.record_past_appointment",
+                _("Only a register administrator may record a past appointment."),
+                agency,
+            )
+            if decided_on is None or decided_on > timezone.localdate():
+                raise RuleViolation(_("A past appointment needs the date of its decision, not in the future."))
+        else:
+            _may_decide(actor, agency)
         appointment = Appointment(
             agency=agency, scheme=scheme, industry=industry, enquiry_phone=enquiry_phone, conditions=conditions
         )
@@ -134,11 +149,13 @@ def appointment_create(
             start=start,
             end=end,
             decided_on=decided_on,
-            decided_by=actor,
+            decided_by=None if past_record else actor,
             note=note,
         )
         appointment_refresh_dates(appointment=appointment)
         data = {"start": start.isoformat(), "end": end.isoformat()}
+        if past_record:
+            data["recorded"] = True
         audit_record(action="agencies.appointment.created", obj=appointment, actor=actor, data=data)
         domain_events.publish(domain_events.APPOINTMENT_CREATED, obj=appointment, actor=actor, **data)
         if publish:

@@ -189,6 +189,7 @@ def _apply(row: TermRow, *, actor, report: ImportReport) -> None:
                 actor=actor,
                 decided_on=row.decided_on,
                 note=row.note,
+                past_record=True,
             )
             report.appointments_created += 1
             report.created += 1

@@ -348,3 +348,21 @@ def test_the_case_shows_each_decisions_author(client, decidable_case, approver, 
     assert "Recommendation" in section and case_officer.display_name in section
     assert "Decision" in section and approver.display_name in section
     assert register_admin.display_name in section
+
+
+def test_a_past_appointment_is_recorded_by_the_register_admin_not_decided(organisation, rpl_scheme, register_admin):
+    from tests.factories import IndustryFactory
+
+    industry = IndustryFactory()
+    past = dict(agency=organisation, scheme=rpl_scheme, industry=industry, start=TERM_START, end=TERM_END)
+    with pytest.raises(RuleViolation, match="date of its decision"):
+        agency_services.appointment_create(
+            **past, actor=register_admin, past_record=True, decided_on=timezone.localdate() + timedelta(days=1)
+        )
+    recorded = agency_services.appointment_create(
+        **past, actor=register_admin, past_record=True, decided_on=timezone.localdate() - timedelta(days=400)
+    )
+    term = recorded.terms.get()
+    assert term.decided_by is None
+    entry = AuditEntry.objects.get(action="agencies.appointment.created", outcome="done")
+    assert (entry.actor, entry.data["recorded"]) == (register_admin, True)
