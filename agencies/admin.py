@@ -47,7 +47,16 @@ class SchemeAdmin(TranslationAdmin):
 class CriterionInline(TranslationStackedInline):
     model = Criterion
     extra = 0
-    fields = (("code", "order", "kind", "weight"), "title", "guidance")
+    fields = (
+        ("code", "order", "kind", "weight"),
+        "title",
+        "guidance",
+        "descriptor_0",
+        "descriptor_1",
+        "descriptor_2",
+        "descriptor_3",
+        "descriptor_4",
+    )
 
 
 @admin.register(CriteriaSet)

@@ -198,6 +198,16 @@ class CaseScores:
     maximum: Decimal = Decimal("0")
     failed_gates: list = field(default_factory=list)
     unmoderated_flags: list = field(default_factory=list)
+    threshold: Decimal | None = None  # the criteria set's weighted total needed to recommend appointment
+
+    @property
+    def meets_threshold(self) -> bool | None:
+        """Whether the scores support appointment: every gate met and the (moderated) total at the threshold.
+
+        None while no review is in or when the criteria set names no threshold."""
+        if self.threshold is None or self.moderated_total is None:
+            return None
+        return not self.failed_gates and self.moderated_total >= self.threshold
 
     @property
     def flagged_rows(self) -> list:
@@ -229,7 +239,7 @@ def case_scores(*, application: Application) -> CaseScores:
         for s in CriterionScore.objects.filter(assignment__in=[r.pk for r in reviewers])
     }
     moderations = {m.criterion_id: m for m in Moderation.objects.filter(application=application)}
-    result = CaseScores(reviewers=reviewers)
+    result = CaseScores(reviewers=reviewers, threshold=application.criteria_set.appointment_threshold)
     total = moderated = Decimal("0")
     for criterion in criteria:
         cells = [scores.get((r.pk, criterion.pk)) for r in reviewers]
