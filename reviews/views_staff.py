@@ -2,17 +2,22 @@
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from applications import storage
 from applications.enums import ScanStatus
 from applications.models import Application, Document
 from applications.services import document_open_record, document_open_refused
+from casework import services as casework_services
+from casework.forms import CaseMessageForm, CaseNoteForm
+from qfapp.exceptions import RuleViolation
 from qfapp.spreadsheets import safe_row
 
 from . import casefile
@@ -167,3 +172,55 @@ def case_search_export(request):
     response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _back_to(request, application: Application):
+    """Back to the page the form was on: the case page or the case file."""
+    if request.POST.get("from") == "file":
+        return redirect("reviews:case_file", pk=application.pk)
+    return redirect("reviews:case", pk=application.pk)
+
+
+def _post_to_case(request, pk: int, perm: str, form_class, write, success: str):
+    application = get_object_or_404(Application.objects.select_related("organisation"), pk=pk)
+    _require(request, perm, application)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        # Keep what was typed: the page shows it again with the reason.
+        request.session[f"qf_case_form:{form_class.__name__}:{pk}"] = {k: request.POST.get(k, "") for k in form.fields}
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to(request, application)
+    try:
+        write(application=application, actor=request.user, request=request, **form.cleaned_data)
+    except RuleViolation as exc:
+        request.session[f"qf_case_form:{form_class.__name__}:{pk}"] = dict(form.cleaned_data)
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return _back_to(request, application)
+
+
+@login_required
+@require_POST
+def case_note_add(request, pk: int):
+    """An internal note on the case, for the bureau's staff only."""
+    return _post_to_case(
+        request, pk, "reviews.add_case_note", CaseNoteForm, casework_services.case_note_add, _("Note added.")
+    )
+
+
+@login_required
+@require_POST
+def case_message_send(request, pk: int):
+    """A message to the applicant outside a formal request, logged on the case."""
+    return _post_to_case(
+        request,
+        pk,
+        "reviews.message_applicant",
+        CaseMessageForm,
+        casework_services.case_message_send,
+        _("Message sent to the applicant."),
+    )
