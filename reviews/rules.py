@@ -148,3 +148,5 @@ rules.add_perm("reviews.search_cases", is_case_officer | is_approver | is_regist
 # Internal case notes: the bureau's staff on the case; never the applicant.
 rules.add_perm("reviews.add_case_note", case_is_submitted & is_staff_on_case)
 rules.add_perm("reviews.message_applicant", case_is_submitted & is_case_officer)
+# Bureau staff and reviewers: people who work on cases, and never apply through this account.
+rules.add_perm("reviews.works_on_cases", is_case_officer | is_approver | is_register_admin | is_reviewer)
