@@ -155,11 +155,25 @@ def appointment_reappoint(
     return term
 
 
-@transaction.atomic
 def appointment_publish(*, appointment: Appointment, actor=None) -> Appointment:
-    """Show the appointment on the public register."""
+    """Show the appointment on the public register.
+
+    Raises RuleViolation while a public text (the agency's or a collaborating body's name, the
+    conditions) lacks one of the three languages: the Chinese register must not show English."""
     if appointment.is_published:
         return appointment
+    from .public_texts import missing_languages
+
+    if missing := missing_languages(appointment=appointment):
+        audit_refusal(action="agencies.appointment.published", obj=appointment, actor=actor, note="; ".join(missing))
+        raise RuleViolation(
+            _("The appointment cannot be published until every public text has its three languages."), *missing
+        )
+    return _publish(appointment=appointment, actor=actor)
+
+
+@transaction.atomic
+def _publish(*, appointment: Appointment, actor) -> Appointment:
     appointment.is_published = True
     appointment.published_at = timezone.now()
     appointment.save(update_fields=["is_published", "published_at", "updated_at"])

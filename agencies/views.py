@@ -125,10 +125,8 @@ def manage_list(request):
     )
 
 
-def manage_detail(request, pk: int):
-    _require_manager(request)
-    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
-    _with_status_labels([appointment])
+def manage_detail_forms(appointment) -> dict:
+    """The appointment page's forms as they start: the conditions to vary, the cancellation."""
     vary_form = VaryConditionsForm(
         initial={
             "conditions_en": appointment.conditions_en,
@@ -136,15 +134,30 @@ def manage_detail(request, pk: int):
             "conditions_zh_hans": appointment.conditions_zh_hans,
         }
     )
-    return _manage_detail_page(request, appointment, vary_form=vary_form, cancel_form=CancelForm())
+    return {"vary_form": vary_form, "cancel_form": CancelForm()}
 
 
-def _manage_detail_page(request, appointment, *, vary_form, cancel_form, status: int = 200):
+def manage_detail(request, pk: int):
+    _require_manager(request)
+    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
+    _with_status_labels([appointment])
+    return _manage_detail_page(request, appointment, **manage_detail_forms(appointment))
+
+
+def _manage_detail_page(request, appointment, *, vary_form, cancel_form, texts_form=None, status: int = 200):
+    from .views_publish import publishing_context
+
     terms = list(appointment.terms.order_by("start"))
     return render(
         request,
         "agencies/appointment_manage_detail.html",
-        {"appointment": appointment, "terms": terms, "vary_form": vary_form, "cancel_form": cancel_form},
+        {
+            "appointment": appointment,
+            "terms": terms,
+            "vary_form": vary_form,
+            "cancel_form": cancel_form,
+            **publishing_context(request, appointment, texts_form),
+        },
         status=status,
     )
 
@@ -161,8 +174,12 @@ def manage_publish(request, pk: int):
     if appointment.is_published:
         messages.info(request, _("This appointment is already on the public register."))
     else:
-        services.appointment_publish(appointment=appointment, actor=request.user)
-        messages.success(request, _("The appointment is now on the public register."))
+        try:
+            services.appointment_publish(appointment=appointment, actor=request.user)
+        except RuleViolation as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The appointment is now on the public register."))
     return redirect("agencies:manage_detail", pk=pk)
 
 
@@ -220,11 +237,5 @@ def manage_cancel(request, pk: int):
     else:
         messages.error(request, _("The appointment was not cancelled: correct the form below."))
     _with_status_labels([appointment])
-    vary_form = VaryConditionsForm(
-        initial={
-            "conditions_en": appointment.conditions_en,
-            "conditions_zh_hant": appointment.conditions_zh_hant,
-            "conditions_zh_hans": appointment.conditions_zh_hans,
-        }
-    )
+    vary_form = manage_detail_forms(appointment)["vary_form"]
     return _manage_detail_page(request, appointment, vary_form=vary_form, cancel_form=form, status=400)

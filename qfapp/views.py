@@ -13,6 +13,7 @@ DASHBOARD_SECTIONS = [
     "applications.views.dashboard_section",
     "reviews.views.dashboard_section",
     "notifications.views.dashboard_section",
+    "agencies.views_publish.dashboard_section",
 ]
 
 
