@@ -47,7 +47,7 @@ class PublicTextsForm(forms.Form):
             for lang in public_texts.LANGUAGES:
                 widget = forms.Textarea(attrs={"rows": 2}) if text.multiline else forms.TextInput()
                 self.fields[f"{text.key}__{lang}"] = forms.CharField(
-                    label=f"{text.label} ({public_texts.LANGUAGE_LABELS[lang]})",
+                    label=public_texts.LANGUAGE_LABELS[lang],
                     required=False,
                     max_length=5000 if text.multiline else 300,
                     initial=text.values[lang],
