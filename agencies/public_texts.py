@@ -101,7 +101,7 @@ def appointment_texts_save(*, appointment: Appointment, actor, values: dict[str,
 
     Returns the keys changed. Raises RuleViolation when the actor may not manage the register or a
     name would be emptied."""
-    if not actor.has_perm("agencies.manage_register"):
+    if not actor.has_perm("agencies.publish_appointment"):
         raise RuleViolation(_("You may not change the register."))
     changed = []
     with transaction.atomic():

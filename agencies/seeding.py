@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import CriterionKind, RegisterEventKind, SchemeCode, TermKind
+from .enums import CriterionKind, EvidenceRequirement, RegisterEventKind, SchemeCode, TermKind
 from .models import (
     Appointment,
     AppointmentTerm,
@@ -110,6 +110,7 @@ def load_reference(path: Path = DATA_DIR / "reference.json") -> SeedReport:
                 code=crit["code"],
                 order=order,
                 kind=crit["kind"],
+                requires=crit.get("requires", EvidenceRequirement.NARRATIVE),
                 weight=Decimal(crit["weight"]),
                 title=crit["title"]["en"],
                 guidance=crit["guidance"]["en"],

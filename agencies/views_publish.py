@@ -17,7 +17,7 @@ from .models import Appointment
 
 
 def _require_manager(request) -> None:
-    if not request.user.has_perm("agencies.manage_register"):
+    if not request.user.has_perm("agencies.publish_appointment"):
         raise Http404
 
 
@@ -32,7 +32,7 @@ def to_publish() -> list[Appointment]:
 
 def dashboard_section(request):
     """The register administrator's "to publish" list on My work, or None for everyone else."""
-    if not request.user.has_perm("agencies.manage_register"):
+    if not request.user.has_perm("agencies.publish_appointment"):
         return None
     return "agencies/dashboard_section.html", {"to_publish": to_publish()}
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,7 @@ from audit.selectors import audit_for_object
 from audit.services import audit_refusal
 from qfapp.exceptions import RuleViolation
 
-from . import kept, selectors, services
+from . import conditions, kept, selectors, services
 from .conditions import MIN_REVIEWS
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from .forms import (
@@ -58,11 +59,11 @@ def _form_errors(request, form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
-def _case_page(request, pk: int, **kwargs) -> str:
+def _case_url(request, pk: int, **kwargs) -> str:
     return reverse("reviews:case", args=[pk])
 
 
-def _assignment_page(request, pk: int, **kwargs) -> str:
+def _assignment_url(request, pk: int, **kwargs) -> str:
     return reverse("reviews:assignment", args=[pk])
 
 
@@ -144,9 +145,23 @@ def bulk_assign(request):
     return redirect("reviews:queue")
 
 
-@kept.login_required_keeping_post(_case_page)
+@kept.login_required_keeping_post(_case_url)
 def case(request, pk: int):
-    application = _case(request, pk)
+    return _case_page(request, _case(request, pk))
+
+
+def _decision_warnings(application, appoint_form=None) -> dict:
+    """What the approver must see before confirming an appointment: what stops it (a gate not met, a
+    determination not valid today) and how the proposed term goes beyond the determination."""
+    blocking = conditions.appointment_blockers(application, timezone.localdate())
+    beyond = []
+    if appoint_form is not None and appoint_form.is_bound and appoint_form.is_valid():
+        data = appoint_form.cleaned_data
+        beyond = conditions.term_outside_determination(application, data["term_start"], data["term_end"])
+    return {"blocking": blocking, "beyond": beyond}
+
+
+def _case_page(request, application, *, appoint_form=None, status: int = 200):
     user = request.user
     state = application.state
     criteria = list(application.criteria_set.criteria.order_by("order", "code"))
@@ -202,11 +217,14 @@ def case(request, pk: int):
             or Considerations(fee_policy=application.fee_policy),
             prefix="con",
         )
-        context["appoint_form"] = AppointForm(application=application, prefix="apt")
+        context["appoint_form"] = appoint_form or AppointForm(application=application, prefix="apt")
+        context["determination"] = Determination.objects.filter(application=application).first()
+        context["decision_warnings"] = _decision_warnings(application, context["appoint_form"])
         context["reject_form"] = ReasonsForm(criteria=criteria, prefix="rej")
         context["decision_steps"] = selectors.decision_steps(application=application)
+    context["authors"] = selectors.case_decision_authors(application=application)
     _restore_typed(request, application, criteria, context)
-    return render(request, "reviews/application_case.html", context)
+    return render(request, "reviews/application_case.html", context, status=status)
 
 
 # Which form of the case page each action's typed values go back into.
@@ -224,7 +242,7 @@ ACTION_FORMS = {
 
 def _restore_typed(request, application, criteria, context) -> None:
     """Show a refused (or session-expired) form again with what was typed in it."""
-    typed = kept.take(request, page=_case_page(request, application.pk))
+    typed = kept.take(request, page=_case_url(request, application.pk))
     if typed is None:
         return
     action, data = typed
@@ -245,7 +263,7 @@ def _invalid(request, application, action: str, form):
     """A form that does not validate: tell the user what is wrong, keep what was typed, and record the
     refused attempt."""
     _form_errors(request, form)
-    kept.keep(request, page=_case_page(request, application.pk), action=action)
+    kept.keep(request, page=_case_url(request, application.pk), action=action)
     audit_refusal(
         action=CASE_ACTIONS[action].code,
         obj=application,
@@ -280,6 +298,9 @@ class CaseAction:
     values: Callable = lambda form: {}
     expected_state: bool = True
     strict: bool = True
+    # Warnings the user must see, with their form, before the service is called (the approver's term
+    # beyond HKCAAVQ's determination without a recorded reason): the page shows them and the form again.
+    confirm: Callable | None = None
 
 
 def _said(text):
@@ -363,7 +384,15 @@ CASE_ACTIONS = {
             "term_end": form.cleaned_data["term_end"],
             "conditions_text": form.cleaned_data["conditions"],
             "collaborators": list(form.cleaned_data["collaborators"]),
+            "term_reason": form.cleaned_data["term_reason"],
         },
+        confirm=lambda application, form: (
+            []
+            if form.cleaned_data["term_reason"].strip()
+            else conditions.term_outside_determination(
+                application, form.cleaned_data["term_start"], form.cleaned_data["term_end"]
+            )
+        ),
     ),
     "reject": CaseAction(
         services.case_reject,
@@ -375,7 +404,7 @@ CASE_ACTIONS = {
 }
 
 
-@kept.login_required_keeping_post(_case_page)
+@kept.login_required_keeping_post(_case_url)
 def case_action(request, pk: int, action: str):
     """Every POST of the case page: build the action's form, call its service, answer with messages."""
     application = _case(request, pk)
@@ -390,6 +419,8 @@ def case_action(request, pk: int, action: str):
         form = spec.form(request, application, criteria)
         if not form.is_valid() and spec.strict:
             return _invalid(request, application, action, form)
+        if spec.confirm is not None and application.state == S.RECOMMENDED and spec.confirm(application, form):
+            return _case_page(request, application, appoint_form=form)
         kwargs = spec.values(form)
     if spec.expected_state:
         kwargs["expected_state"] = request.POST.get("expected_state") or None
@@ -398,7 +429,7 @@ def case_action(request, pk: int, action: str):
     except RuleViolation as exc:
         _refused(request, exc)
         if spec.form is not None:
-            kept.keep(request, page=_case_page(request, pk), action=action)
+            kept.keep(request, page=_case_url(request, pk), action=action)
     else:
         if success := spec.success(result):
             messages.success(request, success)
@@ -428,7 +459,7 @@ def _assignment(request, pk: int) -> ReviewAssignment:
     return assignment
 
 
-@kept.login_required_keeping_post(_assignment_page)
+@kept.login_required_keeping_post(_assignment_url)
 def assignment(request, pk: int):
     assignment = _assignment(request, pk)
     application = assignment.application
@@ -455,7 +486,7 @@ def assignment(request, pk: int):
             return redirect("reviews:assignment", pk=pk)
         except RuleViolation as exc:
             _refused(request, exc)
-    elif not locked and (typed := kept.take(request, page=_assignment_page(request, pk))) is not None:
+    elif not locked and (typed := kept.take(request, page=_assignment_url(request, pk))) is not None:
         # Scores typed before the session ended: shown again, not saved until the reviewer saves them.
         form = ScoreForm(typed[1], criteria=criteria, existing=existing, documents=documents)
         messages.warning(

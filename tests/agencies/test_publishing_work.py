@@ -21,8 +21,9 @@ def new_body(db):
 
 
 @pytest.fixture
-def unpublished(reference, new_body):
+def unpublished(reference, new_body, approver):
     appointment = services.appointment_create(
+        actor=approver,
         agency=OrganisationFactory(),
         scheme=Scheme.objects.get(code="rpl"),
         industry=IndustryFactory(),
@@ -102,13 +103,14 @@ def test_the_appointment_page_previews_and_links_to_the_case_and_the_public_page
 
     application = ApplicationFactory(state="appointed", evidence=True)
     appointment = services.appointment_create(
+        actor=approver,
         agency=application.organisation,
         scheme=application.scheme,
         industry=application.industry,
         start=date(2027, 4, 1),
         end=date(2032, 3, 31),
-        publish=True,
     )
+    services.appointment_publish(appointment=appointment, actor=register_admin)
     application.appointment = appointment
     application.save(update_fields=["appointment"])
     Decision.objects.create(

@@ -255,6 +255,7 @@ def test_register_administrator_publishes_from_my_work(page, live_server, shot, 
 
     application = a_case(state="appointed")
     appointment = register.appointment_create(
+        actor=person("Approver", APPROVER),
         agency=application.organisation,
         scheme=application.scheme,
         industry=application.industry,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0002_term_no_overlap'),
+        ('agencies', '0003_criterion_requires'),
     ]
 
     operations = [
