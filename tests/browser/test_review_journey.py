@@ -152,6 +152,9 @@ def test_review_journey(page, live_server, shot, axe_check, reference, lang):
         assert page.locator(f".timeline [data-action='{code}']").count() >= 1, code
     assert "applications.application." not in page.locator(".timeline").inner_text()
     assert not AuditEntry.objects.filter(outcome="refused").exists()
+    # the conditions were typed in the page's language only: publishing waits for all three
+    appointment.conditions_en = appointment.conditions_zh_hant = appointment.conditions_zh_hans = "Report yearly."
+    appointment.save()
     appointment_publish(appointment=appointment, actor=system_actor())
     appointment.refresh_from_db()
     assert appointment.is_published
