@@ -54,7 +54,16 @@ class SchemeAdmin(TranslationAdmin):
 class CriterionInline(TranslationStackedInline):
     model = Criterion
     extra = 0
-    fields = (("code", "order", "kind", "weight", "requires"), "title", "guidance")
+    fields = (
+        ("code", "order", "kind", "weight", "requires"),
+        "title",
+        "guidance",
+        "descriptor_0",
+        "descriptor_1",
+        "descriptor_2",
+        "descriptor_3",
+        "descriptor_4",
+    )
 
     def _locked(self, obj) -> bool:
         return obj is not None and obj.in_use

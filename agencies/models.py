@@ -68,6 +68,16 @@ class CriteriaSet(models.Model):
     title = models.CharField(_("title"), max_length=200)
     effective_from = models.DateField(_("effective from"))
     is_active = models.BooleanField(_("in use for new applications"), default=True)
+    # What makes a recommendation to appoint: every gate met and a weighted total of at least this.
+    appointment_threshold = models.DecimalField(
+        _("weighted total needed to recommend appointment"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Every gate criterion must also be met."),
+    )
 
     class Meta:
         verbose_name = _("criteria set")
@@ -118,6 +128,12 @@ class Criterion(models.Model):
         default=EvidenceRequirement.NARRATIVE,
         help_text=_("What an application must give against this criterion to be complete."),
     )
+    # The scoring guide: what each mark of a merit criterion means, shown beside the reviewer's score.
+    descriptor_0 = models.TextField(_("mark 0 means"), blank=True)
+    descriptor_1 = models.TextField(_("mark 1 means"), blank=True)
+    descriptor_2 = models.TextField(_("mark 2 means"), blank=True)
+    descriptor_3 = models.TextField(_("mark 3 means"), blank=True)
+    descriptor_4 = models.TextField(_("mark 4 means"), blank=True)
 
     class Meta:
         verbose_name = _("criterion")
@@ -146,6 +162,14 @@ class Criterion(models.Model):
     @property
     def is_gate(self) -> bool:
         return self.kind == CriterionKind.GATE
+
+    MARKS = range(5)
+
+    @property
+    def scoring_guide(self) -> list[tuple[int, str]]:
+        """(mark, what it means) for marks 0-4, in the active language; empty when no guide is given."""
+        guide = [(mark, getattr(self, f"descriptor_{mark}") or "") for mark in self.MARKS]
+        return guide if any(text for _mark, text in guide) else []
 
 
 class Organisation(models.Model):

@@ -7,9 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .enums import EvidenceRequirement, RegisterEventKind, SchemeCode, TermKind
+from .enums import CriterionKind, EvidenceRequirement, RegisterEventKind, SchemeCode, TermKind
 from .models import (
     Appointment,
     AppointmentTerm,
@@ -54,6 +55,25 @@ class SeedReport:
 
 
 @transaction.atomic
+def _fill_rubric(cset: CriteriaSet, row: dict, guide: dict) -> None:
+    """The appointment threshold and the scoring guide of the merit criteria, where none is set yet.
+
+    They say how to read the criteria, not what the criteria are, so a version in use gains them
+    without changing what its applications were bound to; a value someone entered is never replaced."""
+    if cset.appointment_threshold is None and row.get("appointment_threshold"):
+        cset.appointment_threshold = Decimal(row["appointment_threshold"])
+        cset.save(update_fields=["appointment_threshold"])
+    if not guide:
+        return
+    unset = Q(descriptor_0_en="") | Q(descriptor_0_en__isnull=True)
+    for criterion in cset.criteria.filter(unset, kind=CriterionKind.MERIT):
+        for mark, texts in guide.items():
+            setattr(criterion, f"descriptor_{mark}", texts["en"])
+            for lang, text in _names(f"descriptor_{mark}", texts).items():
+                setattr(criterion, lang, text)
+        criterion.save()
+
+
 def load_reference(path: Path = DATA_DIR / "reference.json") -> SeedReport:
     """Schemes and criteria sets with their criteria, in the three languages."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -81,6 +101,7 @@ def load_reference(path: Path = DATA_DIR / "reference.json") -> SeedReport:
             },
         )
         report.created += created
+        _fill_rubric(cset, row, data.get("scoring_guide", {}))
         if not created:
             continue  # a published version is never rewritten: applications are bound to it
         for order, crit in enumerate(row["criteria"], start=1):
@@ -96,6 +117,7 @@ def load_reference(path: Path = DATA_DIR / "reference.json") -> SeedReport:
                 **_names("title", crit["title"]),
                 **_names("guidance", crit["guidance"]),
             )
+        _fill_rubric(cset, row, data.get("scoring_guide", {}))
     return report
 
 

@@ -202,7 +202,9 @@ def appointment_reappoint(
 
 def appointment_publish(*, appointment: Appointment, actor) -> Appointment:
     """Show the appointment on the public register. `actor` is required: a register administrator (or
-    the system actor). Raises RuleViolation for anyone else."""
+    the system actor). Raises RuleViolation for anyone else, and while a public text (the agency's or a
+    collaborating body's name, the conditions) lacks one of the three languages: the Chinese register
+    must not show English."""
     with (
         _audited_refusal(obj=appointment, actor=actor, action="agencies.appointment.published"),
         transaction.atomic(),
@@ -216,6 +218,12 @@ def appointment_publish(*, appointment: Appointment, actor) -> Appointment:
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if appointment.is_published:
             return appointment
+        from .public_texts import missing_languages
+
+        if missing := missing_languages(appointment=appointment):
+            raise RuleViolation(
+                _("The appointment cannot be published until every public text has its three languages."), *missing
+            )
         appointment.is_published = True
         appointment.published_at = timezone.now()
         appointment.save(update_fields=["is_published", "published_at", "updated_at"])

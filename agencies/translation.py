@@ -20,7 +20,7 @@ class CriteriaSetTR(TranslationOptions):
 
 @register(Criterion)
 class CriterionTR(TranslationOptions):
-    fields = ("title", "guidance")
+    fields = ("title", "guidance", "descriptor_0", "descriptor_1", "descriptor_2", "descriptor_3", "descriptor_4")
 
 
 @register(Organisation)

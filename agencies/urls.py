@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_publish
 
 app_name = "agencies"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("manage/", views.manage_list, name="manage"),
     path("manage/<int:pk>/", views.manage_detail, name="manage_detail"),
     path("manage/<int:pk>/publish/", views.manage_publish, name="manage_publish"),
+    path("manage/<int:pk>/confirm/<slug:step>/", views_publish.manage_confirm, name="manage_confirm"),
+    path("manage/<int:pk>/texts/", views_publish.manage_texts, name="manage_texts"),
     path("manage/<int:pk>/unpublish/", views.manage_unpublish, name="manage_unpublish"),
     path("manage/<int:pk>/vary/", views.manage_vary, name="manage_vary"),
     path("manage/<int:pk>/cancel/", views.manage_cancel, name="manage_cancel"),

@@ -178,10 +178,8 @@ def manage_list(request):
     )
 
 
-def manage_detail(request, pk: int):
-    _require_manager(request)
-    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
-    _with_status_labels([appointment])
+def manage_detail_forms(appointment) -> dict:
+    """The appointment page's forms as they start: the conditions to vary, the cancellation."""
     vary_form = VaryConditionsForm(
         initial={
             "conditions_en": appointment.conditions_en,
@@ -189,10 +187,19 @@ def manage_detail(request, pk: int):
             "conditions_zh_hans": appointment.conditions_zh_hans,
         }
     )
-    return _manage_detail_page(request, appointment, vary_form=vary_form, cancel_form=CancelForm())
+    return {"vary_form": vary_form, "cancel_form": CancelForm()}
 
 
-def _manage_detail_page(request, appointment, *, vary_form, cancel_form, status: int = 200):
+def manage_detail(request, pk: int):
+    _require_manager(request)
+    appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
+    _with_status_labels([appointment])
+    return _manage_detail_page(request, appointment, **manage_detail_forms(appointment))
+
+
+def _manage_detail_page(request, appointment, *, vary_form, cancel_form, texts_form=None, status: int = 200):
+    from .views_publish import publishing_context
+
     terms = list(appointment.terms.order_by("start"))
     user = request.user
     return render(
@@ -207,6 +214,7 @@ def _manage_detail_page(request, appointment, *, vary_form, cancel_form, status:
             "can_vary": user.has_perm("agencies.vary_appointment"),
             "can_cancel": user.has_perm("agencies.cancel_appointment"),
             "decisions": selectors.appointment_decisions(appointment=appointment),
+            **publishing_context(request, appointment, texts_form),
         },
         status=status,
     )
@@ -288,13 +296,7 @@ def manage_cancel(request, pk: int):
     else:
         messages.error(request, _("The appointment was not cancelled: correct the form below."))
     _with_status_labels([appointment])
-    vary_form = VaryConditionsForm(
-        initial={
-            "conditions_en": appointment.conditions_en,
-            "conditions_zh_hant": appointment.conditions_zh_hant,
-            "conditions_zh_hans": appointment.conditions_zh_hans,
-        }
-    )
+    vary_form = manage_detail_forms(appointment)["vary_form"]
     return _manage_detail_page(request, appointment, vary_form=vary_form, cancel_form=form, status=400)
 
 

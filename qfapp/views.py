@@ -14,6 +14,7 @@ DASHBOARD_SECTIONS = [
     "reviews.views.dashboard_section",
     "notifications.views.dashboard_section",
     "management.views.dashboard_section",
+    "agencies.views_publish.dashboard_section",
 ]
 
 

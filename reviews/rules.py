@@ -5,7 +5,7 @@ import unicodedata
 
 import rules
 
-from accounts.rules import is_approver, is_case_officer, is_reviewer
+from accounts.rules import is_approver, is_case_officer, is_register_admin, is_reviewer
 
 from .enums import AssignmentState
 
@@ -121,3 +121,32 @@ rules.add_perm("reviews.view_assignment", is_own_assignment & assignment_is_open
 rules.add_perm("reviews.score_assignment", is_own_assignment & assignment_is_accepted)
 # Other reviewers' scores: staff, or a reviewer whose own review is in.
 rules.add_perm("reviews.view_all_reviews", is_staff_on_case | is_submitted_reviewer_of)
+
+
+@rules.predicate
+def case_is_decided_appointment(user, application) -> bool:
+    from applications.enums import ApplicationState
+
+    return application is not None and application.state == ApplicationState.APPOINTED
+
+
+@rules.predicate
+def case_is_submitted(user, application) -> bool:
+    from applications.enums import ApplicationState
+
+    return application is not None and application.state != ApplicationState.DRAFT
+
+
+# The case file: every particular of a submitted case, read by the case officer, the approver and a
+# cleared reviewer; the register administrator reads it once the case ends in an appointment.
+rules.add_perm(
+    "reviews.view_case_file",
+    case_is_submitted & (is_staff_on_case | is_cleared_reviewer_of | (is_register_admin & case_is_decided_appointment)),
+)
+# One search over every case in every state (drafts are the applicant's alone).
+rules.add_perm("reviews.search_cases", is_case_officer | is_approver | is_register_admin)
+# Internal case notes: the bureau's staff on the case; never the applicant.
+rules.add_perm("reviews.add_case_note", case_is_submitted & is_staff_on_case)
+rules.add_perm("reviews.message_applicant", case_is_submitted & is_case_officer)
+# Bureau staff and reviewers: people who work on cases, and never apply through this account.
+rules.add_perm("reviews.works_on_cases", is_case_officer | is_approver | is_register_admin | is_reviewer)

@@ -185,6 +185,16 @@ class CaseScores:
     maximum: Decimal = Decimal("0")
     failed_gates: list = field(default_factory=list)
     unmoderated_flags: list = field(default_factory=list)
+    threshold: Decimal | None = None  # the criteria set's weighted total needed to recommend appointment
+
+    @property
+    def meets_threshold(self) -> bool | None:
+        """Whether the scores support appointment: every gate met and the (moderated) total at the threshold.
+
+        None while no review is in or when the criteria set names no threshold."""
+        if self.threshold is None or self.moderated_total is None:
+            return None
+        return not self.failed_gates and self.moderated_total >= self.threshold
 
     @property
     def flagged_rows(self) -> list:
@@ -216,7 +226,7 @@ def case_scores(*, application: Application) -> CaseScores:
         for s in CriterionScore.objects.filter(assignment__in=[r.pk for r in reviewers])
     }
     moderations = {m.criterion_id: m for m in Moderation.objects.filter(application=application)}
-    result = CaseScores(reviewers=reviewers)
+    result = CaseScores(reviewers=reviewers, threshold=application.criteria_set.appointment_threshold)
     total = moderated = Decimal("0")
     for criterion in criteria:
         cells = [scores.get((r.pk, criterion.pk)) for r in reviewers]
@@ -249,6 +259,57 @@ def case_scores(*, application: Application) -> CaseScores:
         result.moderated_total = _q(moderated)
     result.maximum = _q(result.maximum)
     return result
+
+
+@dataclass
+class DecisionStep:
+    number: int
+    label: str
+    done: bool
+    detail: str = ""
+
+
+def decision_steps(*, application: Application) -> list[DecisionStep]:
+    """The approver's three steps in the order the law sets them, each with its state: HKCAAVQ's
+    determination, the s.8(2) considerations, then the decision (appoint needs a determination of
+    competence and the considerations; reject needs the considerations)."""
+    from django.utils.translation import gettext as _
+
+    from applications.enums import ApplicationState as States
+    from qfapp.templatetags.qf import qfdate
+
+    from .models import Considerations, Decision, Determination
+
+    determination = Determination.objects.filter(application=application).first()
+    considerations = Considerations.objects.filter(application=application).first()
+    decision = Decision.objects.filter(application=application).first()
+    if determination:
+        det_detail = _("%(outcome)s, determined on %(date)s") % {
+            "outcome": determination.get_outcome_display(),
+            "date": qfdate(determination.determined_on),
+        }
+    else:
+        det_detail = _("Not recorded yet: record it first.")
+    con_detail = (
+        _("Recorded on %(date)s") % {"date": qfdate(considerations.recorded_at)}
+        if considerations
+        else _("Not recorded yet.")
+    )
+    if decision:
+        dec_detail = decision.get_outcome_display()
+    elif application.state != States.RECOMMENDED:
+        dec_detail = _("Not open for a decision.")
+    elif determination and determination.outcome == "competent" and considerations:
+        dec_detail = _("Ready: appoint with a term, or reject with reasons.")
+    elif considerations:
+        dec_detail = _("Only a rejection is possible until HKCAAVQ determines the applicant competent.")
+    else:
+        dec_detail = _("Waiting for the steps above.")
+    return [
+        DecisionStep(1, _("HKCAAVQ competence determination"), determination is not None, det_detail),
+        DecisionStep(2, _("Considerations (Cap. 592 s.8(2))"), considerations is not None, con_detail),
+        DecisionStep(3, _("Decision"), decision is not None, dec_detail),
+    ]
 
 
 @dataclass

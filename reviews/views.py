@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,7 @@ from audit.selectors import audit_for_object
 from audit.services import audit_refusal
 from qfapp.exceptions import RuleViolation
 
-from . import conditions, selectors, services
+from . import conditions, kept, selectors, services
 from .conditions import MIN_REVIEWS
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from .forms import (
@@ -56,6 +57,14 @@ def _form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _case_url(request, pk: int, **kwargs) -> str:
+    return reverse("reviews:case", args=[pk])
+
+
+def _assignment_url(request, pk: int, **kwargs) -> str:
+    return reverse("reviews:assignment", args=[pk])
 
 
 def _case(request, pk: int, perm: str = "reviews.view_case") -> Application:
@@ -136,7 +145,7 @@ def bulk_assign(request):
     return redirect("reviews:queue")
 
 
-@login_required
+@kept.login_required_keeping_post(_case_url)
 def case(request, pk: int):
     return _case_page(request, _case(request, pk))
 
@@ -212,13 +221,49 @@ def _case_page(request, application, *, appoint_form=None, status: int = 200):
         context["determination"] = Determination.objects.filter(application=application).first()
         context["decision_warnings"] = _decision_warnings(application, context["appoint_form"])
         context["reject_form"] = ReasonsForm(criteria=criteria, prefix="rej")
+        context["decision_steps"] = selectors.decision_steps(application=application)
     context["authors"] = selectors.case_decision_authors(application=application)
+    _restore_typed(request, application, criteria, context)
     return render(request, "reviews/application_case.html", context, status=status)
 
 
+# Which form of the case page each action's typed values go back into.
+ACTION_FORMS = {
+    "return": "return_form",
+    "ineligible": "ineligible_form",
+    "invite": "invite_form",
+    "recommend": "recommend_form",
+    "determination": "determination_form",
+    "considerations": "considerations_form",
+    "appoint": "appoint_form",
+    "reject": "reject_form",
+}
+
+
+def _restore_typed(request, application, criteria, context) -> None:
+    """Show a refused (or session-expired) form again with what was typed in it."""
+    typed = kept.take(request, page=_case_url(request, application.pk))
+    if typed is None:
+        return
+    action, data = typed
+    spec = CASE_ACTIONS.get(action)
+    if spec is None or spec.form is None:
+        return
+    form = spec.form(kept.as_request(data), application, criteria)
+    if action == "moderate":
+        context["moderation_forms"] = [
+            (row, form if str(row.criterion.pk) == data.get("criterion_pk") else other)
+            for row, other in context["moderation_forms"]
+        ]
+    elif ACTION_FORMS.get(action) in context:
+        context[ACTION_FORMS[action]] = form
+
+
 def _invalid(request, application, action: str, form):
-    """A form that does not validate: tell the user what is wrong and record the refused attempt."""
+    """A form that does not validate: tell the user what is wrong, keep what was typed, and record the
+    refused attempt."""
     _form_errors(request, form)
+    kept.keep(request, page=_case_url(request, application.pk), action=action)
     audit_refusal(
         action=CASE_ACTIONS[action].code,
         obj=application,
@@ -359,7 +404,7 @@ CASE_ACTIONS = {
 }
 
 
-@login_required
+@kept.login_required_keeping_post(_case_url)
 def case_action(request, pk: int, action: str):
     """Every POST of the case page: build the action's form, call its service, answer with messages."""
     application = _case(request, pk)
@@ -383,6 +428,8 @@ def case_action(request, pk: int, action: str):
         result = spec.service(application=application, actor=request.user, request=request, **kwargs)
     except RuleViolation as exc:
         _refused(request, exc)
+        if spec.form is not None:
+            kept.keep(request, page=_case_url(request, pk), action=action)
     else:
         if success := spec.success(result):
             messages.success(request, success)
@@ -412,7 +459,7 @@ def _assignment(request, pk: int) -> ReviewAssignment:
     return assignment
 
 
-@login_required
+@kept.login_required_keeping_post(_assignment_url)
 def assignment(request, pk: int):
     assignment = _assignment(request, pk)
     application = assignment.application
@@ -439,6 +486,12 @@ def assignment(request, pk: int):
             return redirect("reviews:assignment", pk=pk)
         except RuleViolation as exc:
             _refused(request, exc)
+    elif not locked and (typed := kept.take(request, page=_assignment_url(request, pk))) is not None:
+        # Scores typed before the session ended: shown again, not saved until the reviewer saves them.
+        form = ScoreForm(typed[1], criteria=criteria, existing=existing, documents=documents)
+        messages.warning(
+            request, _("The scores you typed before your session ended are shown below. They are not saved yet.")
+        )
     else:
         form = ScoreForm(criteria=criteria, existing=existing, documents=documents, disabled=locked)
     evidence = {e.criterion_id: e for e in application.evidence.all()}

@@ -37,6 +37,11 @@ def _link(application: Application) -> str:
     return reverse("applications:status", kwargs={"pk": application.pk})
 
 
+def _case_link(application: Application) -> str:
+    """Where the bureau's staff read the case: never the applicant's own status page."""
+    return reverse("reviews:case", kwargs={"pk": application.pk})
+
+
 def _require_edit(application: Application, actor: User) -> None:
     if not actor.has_perm("applications.edit_application", application):
         raise RuleViolation(_("You may not change this application."))
@@ -285,9 +290,9 @@ def application_submit(*, application: Application, actor: User, declaration_acc
             notify(
                 event=events.SUBMISSION_RECEIVED,
                 recipients=_case_officers(),
-                context=context,
+                context={**context, "for_staff": True},
                 key=f"submitted-{entry.pk}-staff",
-                link=_link(application),
+                link=_case_link(application),
             )
     except AlreadySubmitted:
         raise
@@ -342,9 +347,9 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
             notify(
                 event=events.RESUBMITTED,
                 recipients=_case_officers(),
-                context={"reference": application.reference},
+                context={"reference": application.reference, "for_staff": True},
                 key=f"resubmitted-{entry.pk}",
-                link=_link(application),
+                link=_case_link(application),
             )
     except AlreadySubmitted:
         raise

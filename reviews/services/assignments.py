@@ -20,7 +20,7 @@ from qfapp.exceptions import RuleViolation
 
 from ..models import ReviewAssignment
 from ..rules import detect_conflict
-from .common import A, S, _ctx, _refusals_audited, _role_users, case_step
+from .common import A, S, _case_link, _ctx, _refusals_audited, _role_users, case_step
 
 
 def assignment_invite(
@@ -196,12 +196,22 @@ def reminders_send(*, now=None) -> dict[str, int]:
             .select_related("application", "reviewer")
         )
         for assignment in overdue:
+            context = {**_ctx(assignment.application), "due_on": assignment.due_on}
+            key = f"{assignment.pk}:{assignment.due_on.isoformat()}"
             notify(
                 event=events.REVIEW_OVERDUE,
-                recipients=[assignment.reviewer, *officers],
-                context={**_ctx(assignment.application), "due_on": assignment.due_on},
-                key=f"{assignment.pk}:{assignment.due_on.isoformat()}",
+                recipients=[assignment.reviewer],
+                context=context,
+                key=key,
                 link=reverse("reviews:assignment", args=[assignment.pk]),
+            )
+            # The case officers follow it up from the case, which their link opens (the review is the reviewer's).
+            notify(
+                event=events.REVIEW_OVERDUE,
+                recipients=officers,
+                context={**context, "for_staff": True, "reviewer_name": assignment.reviewer.display_name},
+                key=key,
+                link=_case_link(assignment.application),
             )
             ReviewAssignment.objects.filter(pk=assignment.pk).update(overdue_notified_at=now)
             sent["overdue"] += 1

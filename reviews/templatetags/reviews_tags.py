@@ -54,6 +54,19 @@ ACTION_LABELS = {
     "agencies.appointment.cancelled": _("Appointment cancelled"),
     "agencies.appointment.published": _("Published on the register"),
     "agencies.appointment.unpublished": _("Taken off the register"),
+    "reviews.case_note.added": _("Internal note added"),
+    "reviews.case_message.sent": _("Message sent to the applicant"),
+    "applications.document.opened": _("Document opened"),
+    "applications.uploads.accept_all": _("Uploads accepted without a scan"),
+    "agencies.appointment.texts_updated": _("Public texts updated"),
+    "agencies.organisation.registered": _("Organisation registered"),
+    "agencies.organisation.updated": _("Organisation particulars updated"),
+    "agencies.organisation.created_as_collaborator": _("Collaborating body recorded"),
+    "agencies.organisation.invited": _("Colleague invited"),
+    "agencies.organisation.invitation_accepted": _("Invitation accepted"),
+    "agencies.organisation.join_requested": _("Request to join"),
+    "notifications.term.expiry_reminded": _("Term expiry reminder sent"),
+    "notifications.term.ended_notified": _("Term end notice sent"),
 }
 
 ROLE_LABELS = {
@@ -68,8 +81,16 @@ ROLE_LABELS = {
 
 @register.filter
 def action_label(value: str) -> str:
-    """The translated reading of an audit action code, or the code itself."""
-    return ACTION_LABELS.get(value, value)
+    """The translated reading of an audit action code; an unknown code reads as a recorded event."""
+    return ACTION_LABELS.get(value) or _("Event recorded")
+
+
+@register.filter
+def reader_language(value: str) -> str:
+    """A recorded note in the reader's language where it is one of the project's messages."""
+    from reviews.wording import in_reader_language
+
+    return in_reader_language(value)
 
 
 @register.filter

@@ -90,3 +90,18 @@ def test_invited_but_unanswered_is_reminded(invited, second_reviewer, settings):
     with at(DUE + timedelta(days=8)):
         assert send_review_reminders() == {"reminders": 1, "overdue": 1}
     assert count(events.REVIEWER_REMINDER, second_reviewer) == 1
+
+
+def test_the_case_officers_overdue_notice_opens_the_case_in_staff_words(invited, reviewer, case_officer, settings):
+    from django.urls import reverse
+
+    from notifications.models import Message
+
+    settings.REVIEWER_REMINDER_DAYS = 3
+    with at(DUE + timedelta(days=1)):
+        send_review_reminders()
+    staff = Message.objects.get(event=events.REVIEW_OVERDUE, recipient=case_officer)
+    assert staff.link == reverse("reviews:case", args=[invited[0].application_id])
+    assert "follow it up with the reviewer" in staff.body_text
+    own = Message.objects.get(event=events.REVIEW_OVERDUE, recipient=reviewer)
+    assert own.link == reverse("reviews:assignment", args=[invited[0].pk])

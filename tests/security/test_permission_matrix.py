@@ -142,6 +142,7 @@ def _pages(objects: dict) -> list[Route]:
         + _message_pages(objects)
         + _management_pages(objects)
         + _history_pages(objects)
+        + _staff_pages(objects)
     )
 
 
@@ -306,6 +307,43 @@ def _review_pages(objects: dict) -> list[Route]:
         Route(f"{base}assignments/{invited.pk}/respond/", only({"reviewer": to(f"{base}assignments/{invited.pk}/")})),
         Route(f"{base}assignments/{accepted.pk}/respond/", only({})),
         Route(f"{base}approvals/", only({"approver": OK})),
+    ]
+
+
+def _staff_pages(objects: dict) -> list[Route]:
+    """The case file, its documents, casework, the search over every case, and the register's publishing work."""
+    base = "/en/review/cases/"
+    review, appointed, submitted = objects["under_review"], objects["appointed"], objects["submitted"]
+    document = objects["review_document"].pk
+    appointment = objects["agencies.appointment"].pk
+    searchers = only({"case_officer": OK, "approver": OK, "register_admin": OK})
+    # a cleared reviewer reads the case file of the case they review; the register administrator
+    # reads the case file once the case ended in an appointment
+    on_review = only({**STAFF_VIEWERS, "reviewer": OK})
+    signed_in_post_only = cells(LOGIN, NOT_ALLOWED)
+    return [
+        Route(base, searchers),
+        Route(f"{base}?state=appointed&decision=appoint", searchers),
+        Route(f"{base}export/", searchers),
+        Route(f"{base}{review.pk}/file/", on_review),
+        Route(f"{base}{submitted.pk}/file/", only(STAFF_VIEWERS)),
+        Route(f"{base}{appointed.pk}/file/", only({**STAFF_VIEWERS, "register_admin": OK})),
+        Route(f"{base}{objects['draft'].pk}/file/", only({})),
+        Route(f"{base}{review.pk}/documents/{document}/", on_review),
+        # a document is reached only through its own case
+        Route(f"{base}{submitted.pk}/documents/{document}/", only({})),
+        Route(f"{base}{review.pk}/notes/", signed_in_post_only),
+        Route(f"{base}{review.pk}/messages/", signed_in_post_only),
+        # already published: the confirmation sends back to the appointment
+        Route(
+            f"/en/register/manage/{appointment}/confirm/publish/",
+            only({"register_admin": to(f"/en/register/manage/{appointment}/")}, anonymous=NOT_FOUND),
+        ),
+        Route(
+            f"/en/register/manage/{appointment}/confirm/unpublish/",
+            only({"register_admin": OK}, anonymous=NOT_FOUND),
+        ),
+        Route(f"/en/register/manage/{appointment}/texts/", cells(NOT_ALLOWED, NOT_ALLOWED)),
     ]
 
 
@@ -664,6 +702,7 @@ def _posts(o: dict) -> list[Post]:
         OrganisationInvitation,
         OrganisationJoinRequest,
     )
+    from casework.models import CaseMessage, CaseNote
     from notifications.models import Message
     from reviews.models import CriterionScore, Recommendation, ReviewAssignment
 
@@ -800,6 +839,24 @@ def _posts(o: dict) -> list[Post]:
             {"effective": timezone.localdate().isoformat(), "grounds": "No."},
             refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
+        ),
+        Post(
+            f"/en/review/cases/{review.pk}/notes/",
+            {"text": "A note from outside."},
+            refused(("case_officer", "approver")),
+            lambda: CaseNote.objects.count(),
+        ),
+        Post(
+            f"/en/review/cases/{review.pk}/messages/",
+            {"subject": "Hello", "body": "A message from outside."},
+            refused(("case_officer",)),
+            lambda: (CaseMessage.objects.count(), Message.objects.count()),
+        ),
+        Post(
+            f"/en/register/manage/{appointment.pk}/texts/",
+            {"agency__en": "Renamed from outside", "save": "1"},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: Appointment.objects.get(pk=appointment.pk).agency.name_en,
         ),
         Post(
             f"/en/register/manage/{appointment.pk}/terms/new/",
