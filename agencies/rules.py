@@ -34,4 +34,4 @@ def is_org_owner(user, organisation) -> bool:
 rules.add_perm("agencies.view_organisation_private", is_org_member)
 rules.add_perm("agencies.edit_organisation", is_org_editor)
 rules.add_perm("agencies.manage_members", is_org_owner)
-rules.add_perm("agencies.manage_register", is_register_admin)
+rules.add_perm("agencies.administer_register", is_register_admin)

@@ -207,7 +207,7 @@ CONDITION_LANGUAGES = ("en", "zh-hant", "zh-hans")
 def _register_admin_change(*, appointment: Appointment, actor, action: str):
     """Check the permission, run the change in one transaction, and audit a refusal outside it so it survives."""
     try:
-        if actor is None or not actor.has_perm("agencies.manage_register"):
+        if actor is None or not actor.has_perm("agencies.administer_register"):
             raise RuleViolation(_("Only a register administrator may change the register."))
         with transaction.atomic():
             yield

@@ -108,7 +108,7 @@ def about(request, topic: str = "mechanisms"):
 
 
 def _require_manager(request) -> None:
-    if not request.user.has_perm("agencies.manage_register"):
+    if not request.user.has_perm("agencies.administer_register"):
         raise Http404
 
 

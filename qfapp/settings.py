@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    "qfapp.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -224,6 +224,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HKQF] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Every staff role and reviewers sign in with a second factor (accounts.twofactor). The bureau may
+# exempt its reviewers (TWO_FACTOR_EXEMPT_GROUPS=reviewers); no staff role can be exempted.
+TWO_FACTOR_EXEMPT_GROUPS = env.list("TWO_FACTOR_EXEMPT_GROUPS", default=[])
+if set(TWO_FACTOR_EXEMPT_GROUPS) - {"reviewers"}:
+    _stop("TWO_FACTOR_EXEMPT_GROUPS", "may name only the reviewers group; staff always use a second factor.")
 MFA_TOTP_ISSUER = "HKQF Assessment Agencies"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
