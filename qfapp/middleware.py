@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils.functional import empty
 
 _VALID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -52,3 +53,31 @@ def stamp_sign_in(sender, request, user, **kwargs):
     """A new sign-in starts a new absolute period."""
     if request is not None and hasattr(request, "session"):
         request.session[SessionAbsoluteLimitMiddleware.KEY] = int(time.time())
+
+
+class PrivateCacheControlMiddleware:
+    """Every answer to a signed-in user carries `Cache-Control: private, no-store`.
+
+    Neither a shared cache nor the browser's history keeps a page of one person's work; pages for
+    visitors without a session keep the public caching their views give them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = _known_user(request)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _known_user(request):
+    """The request's user when known without reading a session that no cookie named (which would add
+    `Vary: Cookie` to a public page): from the session cookie, or set by a sign-in in this request."""
+    user = getattr(request, "user", None)
+    if user is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return user
+    wrapped = getattr(user, "_wrapped", user)
+    return None if wrapped is empty else wrapped

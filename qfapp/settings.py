@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qfapp.middleware.PrivateCacheControlMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "qfapp.middleware.SessionAbsoluteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
