@@ -223,7 +223,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HKQF] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Sign-in throttling (accounts.throttling): per account and address (axes below, and allauth's key
+# limit, keyed by e-mail and address), per address (the ip limits), and per account across
+# addresses (a cool-off for unknown devices that a known device, or the victim's own address, passes).
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,60/15m/ip,10/5m/key"}
+LOGIN_ACCOUNT_FAILURES = env.int("LOGIN_ACCOUNT_FAILURES", default=10)
+LOGIN_ACCOUNT_WINDOW = env.int("LOGIN_ACCOUNT_WINDOW", default=15 * 60)
+LOGIN_UNDER_ATTACK_COOLOFF = env.int("LOGIN_UNDER_ATTACK_COOLOFF", default=5 * 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Every staff role and reviewers sign in with a second factor (accounts.twofactor). The bureau may
 # exempt its reviewers (TWO_FACTOR_EXEMPT_GROUPS=reviewers); no staff role can be exempted.
