@@ -224,6 +224,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HKQF] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 # Sign-in throttling (accounts.throttling): per account and address (axes below, and allauth's key
 # limit, keyed by e-mail and address), per address (the ip limits), and per account across
 # addresses (a cool-off for unknown devices that a known device, or the victim's own address, passes).
