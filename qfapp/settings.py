@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "notifications",
+    "particulars",
     "qfapp",
 ]
 
@@ -305,7 +306,7 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hant", "zh-hans"), "zh-hans": ("zh-hant", "en")}
 # Each app keeps its own catalogue; the project's shared templates use locale/ (listed last so
 # that `makemessages` run at the top files each string under the app it belongs to).
-LOCALE_APPS = ["accounts", "audit", "agencies", "applications", "reviews", "notifications"]
+LOCALE_APPS = ["accounts", "audit", "agencies", "applications", "reviews", "notifications", "particulars"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in LOCALE_APPS] + [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Hong_Kong"

@@ -130,6 +130,7 @@ def _pages(objects: dict) -> list[Route]:
         + _applicant_pages(objects)
         + _review_pages(objects)
         + _message_pages(objects)
+        + _sec_pages(objects)
     )
 
 
@@ -284,6 +285,18 @@ def _review_pages(objects: dict) -> list[Route]:
     ]
 
 
+def _sec_pages(objects: dict) -> list[Route]:
+    """Changes of public particulars: register administrators only (anyone else 404)."""
+    base = "/en/register/manage/particulars/"
+    change = objects["particulars_change"].pk
+    post_only = cells(NOT_ALLOWED, NOT_ALLOWED)
+    return [
+        Route(base, only({"register_admin": OK}, anonymous=NOT_FOUND)),
+        Route(f"{base}{change}/approve/", post_only),
+        Route(f"{base}{change}/reject/", post_only),
+    ]
+
+
 def _message_pages(objects: dict) -> list[Route]:
     base = "/en/messages/"
     message = objects["notifications.message"].pk
@@ -400,6 +413,7 @@ def _cases(
     documents, a request for information, an invitation, a request to join and a message."""
     from applications.models import InformationRequest, OrganisationInvitation, OrganisationJoinRequest
     from notifications.models import Message
+    from particulars.models import ParticularsChange
     from reviews.models import ReviewAssignment
 
     def application(state: str, org=organisation):
@@ -446,6 +460,9 @@ def _cases(
             expires_at=timezone.now() + timedelta(days=7),
         ),
         "join_request": OrganisationJoinRequest.objects.create(organisation=organisation, user=other_applicant),
+        "particulars_change": ParticularsChange.objects.create(
+            organisation=organisation, name_en="Renamed Ltd", requested_by=applicant
+        ),
         "message": Message.objects.create(
             recipient=applicant,
             event="application.submitted",
@@ -766,6 +783,18 @@ def _posts(o: dict) -> list[Post]:
             {"effective": timezone.localdate().isoformat(), "grounds": "No."},
             refused(("register_admin",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
+        ),
+        Post(
+            f"/en/register/manage/particulars/{o['particulars_change'].pk}/approve/",
+            {},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: type(o["particulars_change"]).objects.get(pk=o["particulars_change"].pk).state,
+        ),
+        Post(
+            f"/en/register/manage/particulars/{o['particulars_change'].pk}/reject/",
+            {"note": "No."},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: type(o["particulars_change"]).objects.get(pk=o["particulars_change"].pk).state,
         ),
         Post(
             f"/en/messages/{o['message'].pk}/read/",
