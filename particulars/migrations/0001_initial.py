@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('agencies', '0003_alter_registerevent_kind'),
+        ('agencies', '0004_registerevent_particulars'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

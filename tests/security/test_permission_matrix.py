@@ -43,15 +43,19 @@ ADMIN_MODELS_BY_ROLE = {
     "case_officer": set(),
     "approver": set(),
     "register_admin": {
-        "agencies.appointment",
         "agencies.criteriaset",
         "agencies.industry",
-        "agencies.organisation",
-        "agencies.registerevent",
         "agencies.scheme",
     },
 }
-ADMIN_ROLES = tuple(role for role, models in ADMIN_MODELS_BY_ROLE.items() if models)
+# Models a staff role may look at (list, change page read-only, history) but not add or delete.
+ADMIN_VIEW_ONLY_BY_ROLE = {
+    "case_officer": set(),
+    "approver": set(),
+    # Appointments, organisations and the feed change only through the services (issue 12, item 4).
+    "register_admin": {"agencies.appointment", "agencies.organisation", "agencies.registerevent"},
+}
+ADMIN_ROLES = tuple(role for role in ADMIN_MODELS_BY_ROLE if ADMIN_MODELS_BY_ROLE[role] | ADMIN_VIEW_ONLY_BY_ROLE[role])
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,20 @@ def _pages(objects: dict) -> list[Route]:
         + _review_pages(objects)
         + _message_pages(objects)
         + _sec_pages(objects)
+        + _history_pages(objects)
     )
+
+
+def _history_pages(objects: dict) -> list[Route]:
+    """The register as of a date, the printable list (anyone) and the page for one past term (register admins)."""
+    appointment = objects["agencies.appointment"].pk
+    return [
+        Route("/en/register/?as_of=2020-01-01", cells(OK, OK)),
+        Route("/en/register/?as_of=not-a-date", cells(Expect(400), Expect(400))),
+        Route("/en/register/list/", cells(OK, OK)),
+        Route("/en/register/list/?as_of=2020-01-01", cells(OK, OK)),
+        Route(f"/en/register/manage/{appointment}/terms/new/", only({"register_admin": OK}, anonymous=NOT_FOUND)),
+    ]
 
 
 def only(roles: dict[str, Expect], otherwise: Expect = NOT_FOUND, anonymous: Expect = LOGIN) -> dict[str, Expect]:
@@ -143,7 +160,8 @@ def _register_pages(objects: dict) -> list[Route]:
     """The public register (anyone) and its administration (register administrators; anyone else 404)."""
     agency = objects["published_agency"].pk
     appointment = objects["agencies.appointment"].pk
-    manage = only({"register_admin": OK}, anonymous=NOT_FOUND)
+    # The register administrator publishes; the approver varies and cancels (issue 12, item 6).
+    manage = only({"register_admin": OK, "approver": OK}, anonymous=NOT_FOUND)
     post_only = cells(NOT_ALLOWED, NOT_ALLOWED)
     return [
         Route("/register/appointments.json", cells(OK, OK)),
@@ -341,7 +359,9 @@ def _admin_routes(objects: dict) -> list[Route]:
     app_labels = sorted({model._meta.app_label for model in admin.site._registry})
     for label in app_labels:
         visible = {
-            role: OK if any(m.startswith(f"{label}.") for m in ADMIN_MODELS_BY_ROLE[role]) else NOT_FOUND
+            role: OK
+            if any(m.startswith(f"{label}.") for m in ADMIN_MODELS_BY_ROLE[role] | ADMIN_VIEW_ONLY_BY_ROLE[role])
+            else NOT_FOUND
             for role in ADMIN_ROLES
         }
         routes.append(Route(f"/en/admin/{label}/", admin_only(**visible)))
@@ -350,14 +370,19 @@ def _admin_routes(objects: dict) -> list[Route]:
         base = f"/en/admin/{opts.app_label}/{opts.model_name}/"
         pk = objects[opts.label_lower].pk
 
-        def staff(answer: Expect, label=opts.label_lower) -> dict[str, Expect]:
-            return {role: answer if label in ADMIN_MODELS_BY_ROLE[role] else FORBIDDEN for role in ADMIN_ROLES}
+        def staff(answer: Expect, label=opts.label_lower, view: bool = False) -> dict[str, Expect]:
+            return {
+                role: answer
+                if label in ADMIN_MODELS_BY_ROLE[role] or (view and label in ADMIN_VIEW_ONLY_BY_ROLE[role])
+                else FORBIDDEN
+                for role in ADMIN_ROLES
+            }
 
         routes += [
-            Route(base, admin_only(**staff(OK))),
+            Route(base, admin_only(**staff(OK, view=True))),
             Route(f"{base}add/", admin_only(**staff(OK))),
-            Route(f"{base}{pk}/change/", admin_only(**staff(OK))),
-            Route(f"{base}{pk}/history/", admin_only(**staff(OK))),
+            Route(f"{base}{pk}/change/", admin_only(**staff(OK, view=True))),
+            Route(f"{base}{pk}/history/", admin_only(**staff(OK, view=True))),
             Route(f"{base}{pk}/delete/", admin_only(**staff(OK))),
             # the bare object address only redirects; the change page then applies the permission
             Route(f"{base}{pk}/", admin_only(**dict.fromkeys(ADMIN_ROLES, to(f"{base}{pk}/change/")))),
@@ -775,13 +800,13 @@ def _posts(o: dict) -> list[Post]:
         Post(
             f"/en/register/manage/{appointment.pk}/vary/",
             {"conditions_en": "Varied.", "note": "No."},
-            refused(("register_admin",), anonymous=NOT_FOUND),
+            refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).conditions,
         ),
         Post(
             f"/en/register/manage/{appointment.pk}/cancel/",
             {"effective": timezone.localdate().isoformat(), "grounds": "No."},
-            refused(("register_admin",), anonymous=NOT_FOUND),
+            refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
         ),
         Post(
@@ -795,6 +820,12 @@ def _posts(o: dict) -> list[Post]:
             {"note": "No."},
             refused(("register_admin",), anonymous=NOT_FOUND),
             lambda: type(o["particulars_change"]).objects.get(pk=o["particulars_change"].pk).state,
+        ),
+        Post(
+            f"/en/register/manage/{appointment.pk}/terms/new/",
+            {"start": "1990-01-01", "end": "1990-12-31", "decided_on": "1989-12-01", "note": "Planted."},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: Appointment.objects.get(pk=appointment.pk).terms.count(),
         ),
         Post(
             f"/en/messages/{o['message'].pk}/read/",
