@@ -56,3 +56,4 @@ class RegisterEventKind(models.TextChoices):
     VARIED = "varied", _("Conditions varied")
     CANCELLED = "cancelled", _("Cancelled")
     UNPUBLISHED = "unpublished", _("Unpublished")
+    PARTICULARS = "particulars", _("Published name changed")

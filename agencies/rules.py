@@ -34,7 +34,7 @@ def is_org_owner(user, organisation) -> bool:
 rules.add_perm("agencies.view_organisation_private", is_org_member)
 rules.add_perm("agencies.edit_organisation", is_org_editor)
 rules.add_perm("agencies.manage_members", is_org_owner)
-rules.add_perm("agencies.manage_register", is_register_admin)
+rules.add_perm("agencies.administer_register", is_register_admin)
 # Appointing, re-appointing, varying and cancelling are decisions of the Secretary for Education,
 # taken by the approver; the register administrator publishes what was decided (Cap. 592 s.8).
 # The named system actor may record appointments and publish them (imports, scheduled jobs), but

@@ -208,6 +208,7 @@ def register_events(*, limit: int = 50) -> QuerySet[RegisterEvent]:
         RegisterEventKind.REAPPOINTED,
         RegisterEventKind.VARIED,
         RegisterEventKind.CANCELLED,
+        RegisterEventKind.PARTICULARS,
     ]
     return (
         RegisterEvent.objects.filter(appointment__is_published=True, kind__in=public_kinds)

@@ -264,7 +264,7 @@ def appointment_unpublish(*, appointment: Appointment, actor, note: str = "") ->
         appointment=appointment,
         actor=actor,
         action="agencies.appointment.unpublished",
-        perm="agencies.manage_register",
+        perm="agencies.administer_register",
         message=_("Only a register administrator may change the register."),
     ):
         appointment = _locked(appointment)
@@ -416,7 +416,7 @@ def criteria_set_new_version(*, criteria_set, actor):
     from .models import CriteriaSet
 
     with _audited_refusal(obj=criteria_set, actor=actor, action="agencies.criteria_set.versioned"):
-        _check_actor(actor, "agencies.manage_register", _("Only a register administrator may change the criteria."))
+        _check_actor(actor, "agencies.administer_register", _("Only a register administrator may change the criteria."))
         with transaction.atomic():
             latest = (
                 CriteriaSet.objects.select_for_update().filter(scheme_id=criteria_set.scheme_id).order_by("-version")
@@ -460,7 +460,7 @@ def appointment_term_record(
         appointment=appointment,
         actor=actor,
         action="agencies.appointment.term_recorded",
-        perm="agencies.manage_register",
+        perm="agencies.administer_register",
         message=_("Only a register administrator may change the register."),
     ):
         appointment = _locked(appointment)

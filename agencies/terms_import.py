@@ -160,7 +160,7 @@ def terms_import(*, lines, actor, dry_run: bool = False) -> ImportReport:
     Raises TermsFileError listing every problem by line, or RuleViolation when the actor may not
     change the register.
     """
-    if actor is None or not actor.has_perm("agencies.manage_register"):
+    if actor is None or not actor.has_perm("agencies.administer_register"):
         raise RuleViolation("Only a register administrator may change the register.")
     rows, errors = _read(lines)
     errors += _check_overlaps(rows)

@@ -243,7 +243,7 @@ def manage_publish(request, pk: int):
 
 @require_POST
 def manage_unpublish(request, pk: int):
-    _require_manager(request, "agencies.manage_register")
+    _require_manager(request, "agencies.administer_register")
     appointment = get_object_or_404(Appointment, pk=pk)
     try:
         services.appointment_unpublish(appointment=appointment, actor=request.user)
@@ -302,7 +302,7 @@ def manage_cancel(request, pk: int):
 
 def manage_term(request, pk: int):
     """Record one past term of an appointment with its decision date (register administrators; others 404)."""
-    _require_manager(request, "agencies.manage_register")
+    _require_manager(request, "agencies.administer_register")
     appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
     form = TermRecordForm(request.POST or None)
     status = 200

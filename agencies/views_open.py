@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from qfapp.spreadsheets import safe_row
+
 from . import selectors
 from .caching import public_response
 from .forms import RegisterFilterForm, normalised_filters, parse_as_of
@@ -132,19 +134,21 @@ def csv_rows(queryset) -> Iterator[str]:
         agency = _names(a.agency)
         collaborators = [_names(org) for org in a.collaborators.all()]
         yield writer.writerow(
-            [
-                a.pk,
-                a.scheme.code,
-                a.status,
-                a.industry.code if a.industry_id else "",
-                *(industry[lang] for lang in LANGS),
-                a.agency_id,
-                *(agency[lang] for lang in LANGS),
-                *("; ".join(c[lang] for c in collaborators) for lang in LANGS),
-                _iso(a.term_start) or "",
-                _iso(a.term_end) or "",
-                a.enquiry_phone,
-            ]
+            safe_row(
+                [
+                    a.pk,
+                    a.scheme.code,
+                    a.status,
+                    a.industry.code if a.industry_id else "",
+                    *(industry[lang] for lang in LANGS),
+                    a.agency_id,
+                    *(agency[lang] for lang in LANGS),
+                    *("; ".join(c[lang] for c in collaborators) for lang in LANGS),
+                    _iso(a.term_start) or "",
+                    _iso(a.term_end) or "",
+                    a.enquiry_phone,
+                ]
+            )
         )
 
 

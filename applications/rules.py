@@ -18,7 +18,7 @@ def is_applicant_editor(user, application) -> bool:
 
 
 rules.add_perm(
-    "applications.view_application",
+    "applications.access_application",
     is_applicant_member | is_case_officer | is_approver | reviews_rules.is_cleared_reviewer_of,
 )
 rules.add_perm("applications.edit_application", is_applicant_editor)

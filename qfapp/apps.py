@@ -8,6 +8,7 @@ class QfappConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 - registers the project's system checks
         from .middleware import stamp_sign_in
         from .sessions import connect_session_signals
 

@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    "qfapp.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "management",
     "casework",
+    "particulars",
     "qfapp",
 ]
 
@@ -71,11 +72,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qfapp.middleware.RequestIdMiddleware",
+    "qfapp.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qfapp.middleware.PrivateCacheControlMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "qfapp.middleware.SessionAbsoluteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -236,8 +239,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HKQF] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+# Sign-in throttling (accounts.throttling): per account and address (axes below, and allauth's key
+# limit, keyed by e-mail and address), per address (the ip limits), and per account across
+# addresses (a cool-off for unknown devices that a known device, or the victim's own address, passes).
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,60/15m/ip,10/5m/key"}
+LOGIN_ACCOUNT_FAILURES = env.int("LOGIN_ACCOUNT_FAILURES", default=10)
+LOGIN_ACCOUNT_WINDOW = env.int("LOGIN_ACCOUNT_WINDOW", default=15 * 60)
+LOGIN_UNDER_ATTACK_COOLOFF = env.int("LOGIN_UNDER_ATTACK_COOLOFF", default=5 * 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Every staff role and reviewers sign in with a second factor (accounts.twofactor). The bureau may
+# exempt its reviewers (TWO_FACTOR_EXEMPT_GROUPS=reviewers); no staff role can be exempted.
+TWO_FACTOR_EXEMPT_GROUPS = env.list("TWO_FACTOR_EXEMPT_GROUPS", default=[])
+if set(TWO_FACTOR_EXEMPT_GROUPS) - {"reviewers"}:
+    _stop("TWO_FACTOR_EXEMPT_GROUPS", "may name only the reviewers group; staff always use a second factor.")
 MFA_TOTP_ISSUER = "HKQF Assessment Agencies"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -262,7 +278,16 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# Behind a TLS-terminating proxy (docs/sec.md): the proxy OVERWRITES X-Forwarded-Proto and X-Real-IP
+# on every request; only then are they trusted, for https and for the client address that sign-in
+# throttling counts (allauth and axes). Without BEHIND_PROXY both come from the connection itself.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="X-Real-IP") if BEHIND_PROXY else ""
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_"),) if CLIENT_IP_HEADER else ("REMOTE_ADDR",)
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -295,7 +320,17 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hant", "zh-hans"), "zh-hans": ("zh-hant", "en")}
 # Each app keeps its own catalogue; the project's shared templates use locale/ (listed last so
 # that `makemessages` run at the top files each string under the app it belongs to).
-LOCALE_APPS = ["accounts", "audit", "agencies", "applications", "reviews", "notifications", "management", "casework"]
+LOCALE_APPS = [
+    "accounts",
+    "audit",
+    "agencies",
+    "applications",
+    "reviews",
+    "notifications",
+    "management",
+    "casework",
+    "particulars",
+]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in LOCALE_APPS] + [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Hong_Kong"
@@ -317,6 +352,9 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DOCUMENTS_PER_APPLICATION = env.int("DOCUMENTS_PER_APPLICATION", default=50)
 # A callable (data=bytes, name=str) -> bool that scans an upload; plug an antivirus in here.
 DOCUMENT_SCANNER = env.str("DOCUMENT_SCANNER", default="applications.uploads.accept_all")
+# The largest request body accepted at all (a document and the form around it), refused on its
+# Content-Length before it is read; the proxy's limit matches it (docs/sec.md).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=DOCUMENT_MAX_BYTES + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("register/manage/particulars/", include("particulars.urls")),
     path("register/", include("agencies.urls")),
     path("applications/", include("applications.urls")),
     path("review/", include("reviews.urls")),

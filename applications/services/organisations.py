@@ -119,9 +119,22 @@ def organisation_update(*, organisation: Organisation, actor: User, fields: dict
             _("Another organisation is registered with this registration number."),
             field_errors={"registration_number": [_("Already registered to another organisation.")]},
         )
+    # The published names of an agency on the register change only through the register
+    # administrators: the edit becomes a change request (particulars.services).
+    from particulars.services import NAME_FIELDS, is_on_the_register, particulars_change_request
+
+    organisation._qf_particulars_change = None
+    if is_on_the_register(organisation):
+        stored = Organisation.objects.select_for_update().get(pk=organisation.pk)  # a bound form changed the instance
+        organisation._qf_particulars_change = particulars_change_request(
+            organisation=stored, names={f: fields[f] for f in NAME_FIELDS}, actor=actor
+        )
+        fields = {k: v for k, v in fields.items() if k not in NAME_FIELDS} | {
+            f: getattr(stored, f) for f in NAME_FIELDS
+        }
     for name, value in fields.items():
         setattr(organisation, name, value)
-    organisation.name = fields["name_en"]
+    organisation.name = organisation.name_en
     try:
         with transaction.atomic():
             organisation.save()

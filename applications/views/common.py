@@ -9,7 +9,7 @@ from agencies.models import Organisation
 from ..models import Application
 
 
-def application_or_404(request, pk: int, perm: str = "applications.view_application") -> Application:
+def application_or_404(request, pk: int, perm: str = "applications.access_application") -> Application:
     """The application if the user may act on it this way; a 404 otherwise (never revealing it exists)."""
     application = get_object_or_404(
         Application.objects.select_related("organisation", "scheme", "industry", "criteria_set"), pk=pk

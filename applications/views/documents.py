@@ -76,7 +76,7 @@ def document_list(request, pk):
     )
 
 
-def _document_or_404(request, pk, document_pk, perm="applications.view_application"):
+def _document_or_404(request, pk, document_pk, perm="applications.access_application"):
     application = application_or_404(request, pk, perm=perm)
     return application, get_object_or_404(Document, pk=document_pk, application=application)
 
@@ -129,7 +129,7 @@ def document_download(request, pk, document_pk):
     document = get_object_or_404(
         Document.objects.select_related("application__organisation"), pk=document_pk, application_id=pk
     )
-    if not request.user.has_perm("applications.view_application", document.application):
+    if not request.user.has_perm("applications.access_application", document.application):
         services.document_open_refused(document=document, actor=request.user, request=request)
         raise Http404
     try:

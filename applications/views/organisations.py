@@ -55,13 +55,21 @@ def organisation_edit(request, pk):
     formset = OfficerFormSet(request.POST or None, prefix="officers", initial=initial)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            services.organisation_update(
+            saved = services.organisation_update(
                 organisation=organisation, actor=request.user, fields=form.cleaned_data, officers=_officers(formset)
             )
         except RuleViolation as exc:
             show_violation(request, form, exc)
         else:
             messages.success(request, _("The organisation's particulars have been saved."))
+            if getattr(saved, "_qf_particulars_change", None) is not None:
+                messages.info(
+                    request,
+                    _(
+                        "The new name is published on the register once the register administrators approve it; "
+                        "until then the register shows the current name."
+                    ),
+                )
             return redirect("applications:organisation_detail", pk=organisation.pk)
     return render(
         request,

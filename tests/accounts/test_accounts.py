@@ -143,21 +143,60 @@ def test_staff_with_authenticator_pass(client, case_officer, approver, register_
         assert client.get("/en/dashboard/").status_code == 200
 
 
-def test_reviewers_and_applicants_are_not_forced(client, reviewer, applicant):
-    for user in (reviewer, applicant):
+def test_applicants_are_not_forced(client, applicant, other_applicant):
+    for user in (applicant, other_applicant):  # with an authenticator app and without
         client.force_login(user)
         assert client.get("/en/dashboard/").status_code == 200
 
 
-def test_seed_demo_gives_staff_an_authenticator(capsys):
+def _reviewer_without_authenticator():
+    from django.contrib.auth.models import Group
+
+    user = factories.UserFactory(full_name="New Reviewer")
+    user.groups.add(Group.objects.get_or_create(name="reviewers")[0])
+    return user
+
+
+def test_reviewers_without_authenticator_are_sent_to_set_one_up(client):
+    client.force_login(_reviewer_without_authenticator())
+    for path in ("/en/dashboard/", "/en/review/assignments/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == "/en/accounts/2fa/totp/activate/"
+
+
+def test_the_bureau_may_exempt_its_reviewers(client, settings):
+    settings.TWO_FACTOR_EXEMPT_GROUPS = ["reviewers"]
+    client.force_login(_reviewer_without_authenticator())
+    assert client.get("/en/review/assignments/").status_code == 200
+
+
+def test_no_staff_role_can_be_exempted():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import qfapp.settings"],
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "1", "TWO_FACTOR_EXEMPT_GROUPS": "reviewers,case_officers"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "TWO_FACTOR_EXEMPT_GROUPS may name only the reviewers group" in result.stderr
+
+
+def test_seed_demo_gives_staff_and_reviewers_an_authenticator(capsys):
     from django.core.management import call_command
 
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "JBSWY3DPEHPK3PXPDEMOHKQFTWOSIXAA" in out
-    officer = User.objects.get(email="officer@demo.hkqf.local")
-    assert Authenticator.objects.filter(user=officer, type="totp").count() == 1
+    assert "Staff and reviewer accounts ask for a code" in out
+    for email in ("officer@demo.hkqf.local", "reviewer@demo.hkqf.local", "reviewer2@demo.hkqf.local"):
+        assert Authenticator.objects.filter(user__email=email, type="totp").count() == 1
     call_command("seed_demo")
+    officer = User.objects.get(email="officer@demo.hkqf.local")
     assert Authenticator.objects.filter(user=officer, type="totp").count() == 1
     applicant = User.objects.get(email="applicant@demo.hkqf.local")
     assert not Authenticator.objects.filter(user=applicant).exists()

@@ -24,8 +24,8 @@ def person(name: str, role: str | None = None):
     user = UserFactory(full_name=name, is_staff=role in (CASE_OFFICER, APPROVER))
     if role:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
-    if role in STAFF_ROLES:
-        _with_totp(user)  # bureau staff must have an authenticator app
+    if role in (*STAFF_ROLES, REVIEWER):
+        _with_totp(user)  # bureau staff and reviewers must have an authenticator app
     return user
 
 

@@ -116,8 +116,8 @@ def person(name: str, role: str | None = None, staff: bool = False, lang: str = 
     user = UserFactory(full_name=name, is_staff=staff, preferred_language=lang)
     if role:
         _with_role(user, role)
-    if staff:
-        _with_totp(user)
+    if staff or role == "reviewers":
+        _with_totp(user)  # bureau staff and reviewers must have an authenticator app
     return user
 
 

@@ -87,7 +87,7 @@ def test_assignment_page_only_for_its_cleared_reviewer(client, people, accepted,
 def test_conflicted_reviewer_sees_nothing_of_the_case(client, conflicted_reviewer, conflicted_assignment, review_case):
     assert conflicted_assignment.state == "conflicted"
     app = Application.objects.get(pk=review_case.pk)
-    assert not conflicted_reviewer.has_perm("applications.view_application", app)
+    assert not conflicted_reviewer.has_perm("applications.access_application", app)
     urls = [
         reverse("reviews:case", args=[app.pk]),
         reverse("reviews:assignment", args=[conflicted_assignment.pk]),
@@ -104,22 +104,22 @@ def test_view_application_permission_follows_the_assignment(
     review_case, case_officer, reviewer, second_reviewer, other_applicant, applicant, approver
 ):
     app = Application.objects.get(pk=review_case.pk)
-    assert not reviewer.has_perm("applications.view_application", app)
+    assert not reviewer.has_perm("applications.access_application", app)
     assignment = services.assignment_invite(application=app, reviewer=reviewer, due_on=due(), actor=case_officer)
     reviewer = type(reviewer).objects.get(pk=reviewer.pk)  # fresh: the predicate caches per user object
-    assert not reviewer.has_perm("applications.view_application", app)  # invited, not yet declared
+    assert not reviewer.has_perm("applications.access_application", app)  # invited, not yet declared
     services.assignment_respond(assignment=assignment, actor=reviewer, accept=True, has_conflict=False)
     reviewer = type(reviewer).objects.get(pk=reviewer.pk)
-    assert reviewer.has_perm("applications.view_application", app)
+    assert reviewer.has_perm("applications.access_application", app)
     declined = services.assignment_invite(application=app, reviewer=second_reviewer, due_on=due(), actor=case_officer)
     services.assignment_respond(
         assignment=declined, actor=second_reviewer, accept=False, has_conflict=False, decline_reason="Busy."
     )
     second_reviewer = type(second_reviewer).objects.get(pk=second_reviewer.pk)
-    assert not second_reviewer.has_perm("applications.view_application", app)
-    assert not other_applicant.has_perm("applications.view_application", app)
-    assert applicant.has_perm("applications.view_application", app)
-    assert approver.has_perm("applications.view_application", app)
+    assert not second_reviewer.has_perm("applications.access_application", app)
+    assert not other_applicant.has_perm("applications.access_application", app)
+    assert applicant.has_perm("applications.access_application", app)
+    assert approver.has_perm("applications.access_application", app)
 
 
 def test_other_reviews_hidden_until_own_submitted(client, accepted, reviewer, second_reviewer):

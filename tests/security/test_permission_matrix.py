@@ -37,9 +37,9 @@ ROLES = (
 SIGNED_IN = ROLES[1:]
 NON_STAFF = ("anonymous", "applicant", "other_applicant", "reviewer", "conflicted_reviewer")
 STAFF = ("case_officer", "approver", "register_admin")
-# Who signs in with an authenticator app: the staff above and the bureau manager (read-only, no admin).
-TOTP_HOLDERS = (*STAFF, "bureau_manager")
-# Which admin models each staff role may use (view, add, change, delete).
+# Which admin models each staff role may use (view, add, change, delete). The admin opens only to a
+# superuser or to whom the bureau gave a model permission on purpose (qfapp.admin_site): `is_staff`
+# alone, or a project rule, opens nothing (no rule has the name of a model permission: qfapp.checks).
 ADMIN_MODELS_BY_ROLE = {
     "case_officer": set(),
     "approver": set(),
@@ -51,16 +51,14 @@ ADMIN_MODELS_BY_ROLE = {
         "management.servicetarget",
     },
 }
-# Models a staff role may look at (list, change page read-only, history) but not add or delete. The
-# admin asks `applications.view_application` without an object, and the rule of that name grants it to
-# case officers and approvers, who may see every application (applications/rules.py). The app's index
-# asks the model permissions only, so it stays a 404 for them.
+# Models a staff role may look at (list, change page read-only, history) but not add or delete.
 ADMIN_VIEW_ONLY_BY_ROLE = {
-    "case_officer": {"applications.application"},
-    "approver": {"applications.application"},
+    "case_officer": set(),
+    "approver": set(),
     # Appointments, organisations and the feed change only through the services (issue 12, item 4).
     "register_admin": {"agencies.appointment", "agencies.organisation", "agencies.registerevent"},
 }
+ADMIN_ROLES = tuple(role for role in ADMIN_MODELS_BY_ROLE if ADMIN_MODELS_BY_ROLE[role] | ADMIN_VIEW_ONLY_BY_ROLE[role])
 
 
 @dataclass(frozen=True)
@@ -78,6 +76,8 @@ NOT_FOUND = Expect(404)
 NOT_ALLOWED = Expect(405)
 LOGIN = Expect(302, "/en/accounts/login/?next=")
 ADMIN_LOGIN = Expect(302, "/en/admin/login/?next=")
+# a session that never passed the second factor is asked for a code before anything else answers
+SECOND_FACTOR = Expect(302, "/en/accounts/2fa/reauthenticate/?next=")
 
 
 def to(location: str) -> Expect:
@@ -120,16 +120,13 @@ def _pages(objects: dict) -> list[Route]:
             Route("/en/accounts/login/code/confirm/", cells(to("/en/accounts/login/"), to("/en/dashboard/"))),
             Route("/en/accounts/2fa/", cells(LOGIN, OK)),
             Route("/en/accounts/2fa/authenticate/", cells(to("/en/accounts/login/"), to("/en/dashboard/"))),
-            # the applicant and the bureau's staff have an authenticator app; reviewers and the other applicant not
-            Route(
-                "/en/accounts/2fa/reauthenticate/",
-                cells(LOGIN, reauth, applicant=OK, **dict.fromkeys(TOTP_HOLDERS, OK)),
-            ),
+            # the applicant, reviewers and the bureau's staff have an authenticator app; the other applicant not
+            Route("/en/accounts/2fa/reauthenticate/", cells(LOGIN, OK, other_applicant=reauth)),
             Route("/en/accounts/2fa/totp/activate/", cells(LOGIN, reauth)),
             # only a user with an authenticator has one to deactivate or codes to see
             Route(
                 "/en/accounts/2fa/totp/deactivate/",
-                cells(LOGIN, NOT_FOUND, applicant=reauth, **dict.fromkeys(TOTP_HOLDERS, reauth)),
+                cells(LOGIN, reauth, other_applicant=NOT_FOUND),
             ),
             Route("/en/accounts/2fa/recovery-codes/", cells(LOGIN, NOT_FOUND)),
             Route("/en/accounts/2fa/recovery-codes/generate/", cells(LOGIN, reauth)),
@@ -141,6 +138,7 @@ def _pages(objects: dict) -> list[Route]:
         + _review_pages(objects)
         + _message_pages(objects)
         + _management_pages(objects)
+        + _sec_pages(objects)
         + _history_pages(objects)
         + _staff_pages(objects)
     )
@@ -194,7 +192,7 @@ def _register_pages(objects: dict) -> list[Route]:
 
 
 # Who may see an application: its organisation's members, case officers, approvers, and a reviewer
-# who accepted it without a conflict (applications.rules view_application).
+# who accepted it without a conflict (applications.rules access_application).
 STAFF_VIEWERS = {"case_officer": OK, "approver": OK}
 
 
@@ -347,6 +345,18 @@ def _staff_pages(objects: dict) -> list[Route]:
     ]
 
 
+def _sec_pages(objects: dict) -> list[Route]:
+    """Changes of public particulars: register administrators only (anyone else 404)."""
+    base = "/en/register/manage/particulars/"
+    change = objects["particulars_change"].pk
+    post_only = cells(NOT_ALLOWED, NOT_ALLOWED)
+    return [
+        Route(base, only({"register_admin": OK}, anonymous=NOT_FOUND)),
+        Route(f"{base}{change}/approve/", post_only),
+        Route(f"{base}{change}/reject/", post_only),
+    ]
+
+
 def _message_pages(objects: dict) -> list[Route]:
     base = "/en/messages/"
     message = objects["notifications.message"].pk
@@ -378,47 +388,66 @@ def _management_pages(objects: dict) -> list[Route]:
 
 
 def _admin_routes(objects: dict) -> list[Route]:
-    """Every admin URL: non-staff are sent to the admin's login; staff answer by the policy above."""
+    """Every admin URL: who may not enter is sent to the admin's login (which sends a visitor to the
+    site's sign-in and answers 404 to a signed-in user); register administrators answer by the policy."""
+    admins = dict.fromkeys(ADMIN_ROLES, OK)
+
+    def admin_only(**answers: Expect) -> dict[str, Expect]:
+        return cells(ADMIN_LOGIN, ADMIN_LOGIN, **answers)
+
     routes = [
-        Route("/en/admin/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, OK))),
-        Route("/en/admin/login/", cells(OK, OK, **dict.fromkeys(STAFF, to("/en/admin/")))),
-        Route("/en/admin/logout/", cells(to("/en/admin/"), to("/en/admin/"), **dict.fromkeys(STAFF, NOT_ALLOWED))),
-        Route("/en/admin/password_change/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, OK))),
-        Route("/en/admin/password_change/done/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, OK))),
-        Route("/en/admin/autocomplete/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, FORBIDDEN))),
-        Route("/en/admin/jsi18n/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, OK))),
-        Route("/en/admin/r/999999/1/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, NOT_FOUND))),
-        Route("/en/admin/no-such-page/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, NOT_FOUND))),
+        Route("/en/admin/", admin_only(**admins)),
+        Route(
+            "/en/admin/login/",
+            cells(
+                to("/en/accounts/login/?next=%2Fen%2Fadmin%2F"),
+                NOT_FOUND,
+                **dict.fromkeys(ADMIN_ROLES, to("/en/admin/")),
+            ),
+        ),
+        Route(
+            "/en/admin/logout/", cells(to("/en/admin/"), to("/en/admin/"), **dict.fromkeys(ADMIN_ROLES, NOT_ALLOWED))
+        ),
+        Route("/en/admin/password_change/", admin_only(**admins)),
+        Route("/en/admin/password_change/done/", admin_only(**admins)),
+        Route("/en/admin/autocomplete/", admin_only(**dict.fromkeys(ADMIN_ROLES, FORBIDDEN))),
+        Route("/en/admin/jsi18n/", admin_only(**admins)),
+        Route("/en/admin/r/999999/1/", admin_only(**dict.fromkeys(ADMIN_ROLES, NOT_FOUND))),
+        Route("/en/admin/no-such-page/", admin_only(**dict.fromkeys(ADMIN_ROLES, NOT_FOUND))),
     ]
     app_labels = sorted({model._meta.app_label for model in admin.site._registry})
     for label in app_labels:
         visible = {
-            role: OK if any(m.startswith(f"{label}.") for m in ADMIN_MODELS_BY_ROLE[role]) else NOT_FOUND
-            for role in STAFF
+            role: OK
+            if any(m.startswith(f"{label}.") for m in ADMIN_MODELS_BY_ROLE[role] | ADMIN_VIEW_ONLY_BY_ROLE[role])
+            else NOT_FOUND
+            for role in ADMIN_ROLES
         }
-        routes.append(Route(f"/en/admin/{label}/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **visible)))
+        routes.append(Route(f"/en/admin/{label}/", admin_only(**visible)))
     for model in admin.site._registry:
         opts = model._meta
         base = f"/en/admin/{opts.app_label}/{opts.model_name}/"
         pk = objects[opts.label_lower].pk
-        allowed = {role: opts.label_lower in ADMIN_MODELS_BY_ROLE[role] for role in STAFF}
 
-        viewing = {role: opts.label_lower in ADMIN_VIEW_ONLY_BY_ROLE[role] for role in STAFF}
-
-        def staff(answer: Expect, allowed=allowed, viewing=viewing, view: bool = False) -> dict[str, Expect]:
-            return {role: answer if ok or (view and viewing[role]) else FORBIDDEN for role, ok in allowed.items()}
+        def staff(answer: Expect, label=opts.label_lower, view: bool = False) -> dict[str, Expect]:
+            return {
+                role: answer
+                if label in ADMIN_MODELS_BY_ROLE[role] or (view and label in ADMIN_VIEW_ONLY_BY_ROLE[role])
+                else FORBIDDEN
+                for role in ADMIN_ROLES
+            }
 
         routes += [
-            Route(base, cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK, view=True))),
-            Route(f"{base}add/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))),
-            Route(f"{base}{pk}/change/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK, view=True))),
-            Route(f"{base}{pk}/history/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK, view=True))),
-            Route(f"{base}{pk}/delete/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))),
+            Route(base, admin_only(**staff(OK, view=True))),
+            Route(f"{base}add/", admin_only(**staff(OK))),
+            Route(f"{base}{pk}/change/", admin_only(**staff(OK, view=True))),
+            Route(f"{base}{pk}/history/", admin_only(**staff(OK, view=True))),
+            Route(f"{base}{pk}/delete/", admin_only(**staff(OK))),
             # the bare object address only redirects; the change page then applies the permission
-            Route(f"{base}{pk}/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **dict.fromkeys(STAFF, to(f"{base}{pk}/change/")))),
+            Route(f"{base}{pk}/", admin_only(**dict.fromkeys(ADMIN_ROLES, to(f"{base}{pk}/change/")))),
         ]
         if opts.label_lower == "accounts.user":
-            routes.append(Route(f"{base}{pk}/password/", cells(ADMIN_LOGIN, ADMIN_LOGIN, **staff(OK))))
+            routes.append(Route(f"{base}{pk}/password/", admin_only(**staff(OK))))
     return routes
 
 
@@ -468,6 +497,7 @@ def _cases(
     documents, a request for information, an invitation, a request to join and a message."""
     from applications.models import InformationRequest, OrganisationInvitation, OrganisationJoinRequest
     from notifications.models import Message
+    from particulars.models import ParticularsChange
     from reviews.models import ReviewAssignment
 
     def application(state: str, org=organisation):
@@ -514,6 +544,9 @@ def _cases(
             expires_at=timezone.now() + timedelta(days=7),
         ),
         "join_request": OrganisationJoinRequest.objects.create(organisation=organisation, user=other_applicant),
+        "particulars_change": ParticularsChange.objects.create(
+            organisation=organisation, name_en="Renamed Ltd", requested_by=applicant
+        ),
         "message": Message.objects.create(
             recipient=applicant,
             event="application.submitted",
@@ -859,6 +892,18 @@ def _posts(o: dict) -> list[Post]:
             lambda: Appointment.objects.get(pk=appointment.pk).agency.name_en,
         ),
         Post(
+            f"/en/register/manage/particulars/{o['particulars_change'].pk}/approve/",
+            {},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: type(o["particulars_change"]).objects.get(pk=o["particulars_change"].pk).state,
+        ),
+        Post(
+            f"/en/register/manage/particulars/{o['particulars_change'].pk}/reject/",
+            {"note": "No."},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: type(o["particulars_change"]).objects.get(pk=o["particulars_change"].pk).state,
+        ),
+        Post(
             f"/en/register/manage/{appointment.pk}/terms/new/",
             {"start": "1990-01-01", "end": "1990-12-31", "decided_on": "1989-12-01", "note": "Planted."},
             refused(("register_admin",), anonymous=NOT_FOUND),
@@ -904,3 +949,73 @@ def test_a_post_by_a_role_that_may_not_act_changes_nothing(request, objects):
                 unexpected.append(f"POST {post.path} as {role} wrote an audit row of a done action")
     print(f"refused posts: {checked} cells, {len(unexpected)} unexpected")
     assert unexpected == []
+
+
+# Whoever must use a second factor, in a session that never passed it (signed in by a plain `login()`
+# with the right password: Django's admin form, a password reset, any `login()` call in the code).
+SECOND_FACTOR_ROLES = ("reviewer", "conflicted_reviewer", *STAFF)
+
+
+def _open_without_second_factor(path: str) -> bool:
+    """The account pages (sign-out, the code, setting up an authenticator) and the health check."""
+    return path == "/healthz" or path.startswith("/en/accounts/")
+
+
+def _password_only_clients(request) -> dict[str, Client]:
+    from tests.conftest import password_only_login
+
+    clients = {}
+    for role in SECOND_FACTOR_ROLES:
+        clients[role] = Client()
+        password_only_login(clients[role], request.getfixturevalue(role))
+    return clients
+
+
+def test_a_session_without_the_second_factor_opens_no_page(request, objects):
+    clients = _password_only_clients(request)
+    unexpected, checked = [], 0
+    for route in _pages(objects) + _admin_routes(objects):
+        if _open_without_second_factor(route.path):
+            continue
+        for role, client in clients.items():
+            answer = _ask(client, route.path)
+            checked += 1
+            if not _matches(SECOND_FACTOR, answer):
+                unexpected.append(f"{route.path} as {role} without a second factor: got {answer}")
+    print(f"password-only sessions: {checked} cells, {len(unexpected)} unexpected")
+    assert checked > 1000
+    assert unexpected == []
+
+
+def test_a_post_from_a_session_without_the_second_factor_changes_nothing(request, objects):
+    from audit.models import AuditEntry
+
+    clients = _password_only_clients(request)
+    unexpected, checked = [], 0
+    for post in _posts(objects):
+        for role, client in clients.items():
+            before, audited = post.state(), AuditEntry.objects.count()
+            data = {k: (_pdf_upload() if k == "file" else v) for k, v in post.data.items()}
+            response = client.post(post.path, data)
+            answer = Expect(response.status_code, response.get("Location", ""))
+            checked += 1
+            if not _matches(SECOND_FACTOR, answer):
+                unexpected.append(f"POST {post.path} as {role} without a second factor: got {answer}")
+            if post.state() != before or AuditEntry.objects.count() != audited:
+                unexpected.append(f"POST {post.path} as {role} without a second factor changed something")
+    print(f"password-only posts: {checked} cells, {len(unexpected)} unexpected")
+    assert unexpected == []
+
+
+def test_the_same_sessions_with_the_second_factor_act_in_their_role(request, objects):
+    """The refusals above come from the missing second factor, not from the role."""
+    from tests.conftest import record_sign_in
+
+    clients = _password_only_clients(request)
+    for role, client in clients.items():
+        record_sign_in(client, request.getfixturevalue(role), second_factor=True)
+    assert _ask(clients["case_officer"], "/en/review/") == OK
+    assert _ask(clients["approver"], "/en/review/approvals/") == OK
+    assert _ask(clients["register_admin"], "/en/register/manage/") == OK
+    assert _ask(clients["register_admin"], "/en/admin/") == OK
+    assert _ask(clients["reviewer"], f"/en/review/assignments/{objects['accepted'].pk}/") == OK

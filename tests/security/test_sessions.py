@@ -87,7 +87,10 @@ def test_saving_an_active_user_keeps_their_sessions(applicant):
 
 
 def test_deactivating_in_the_admin_ends_sessions(applicant):
+    from allauth.mfa.totp.internal.auth import TOTP
+
     admin = factories.UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")  # the admin asks for a second factor
     victim = _signed_in(applicant)
     staff = _signed_in(admin)
     response = staff.post(

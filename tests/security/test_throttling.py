@@ -96,3 +96,82 @@ def test_lockout_ends_after_the_cool_off(db):
 def test_cool_off_is_set():
     assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+TOO_MANY = "Too many failed login attempts"
+
+
+def _attack_from_many_addresses(email: str, count: int = 10) -> None:
+    for n in range(count):
+        response = _login(Client(), email, "wrong-password", address=f"198.51.100.{n + 1}")
+        assert response.status_code == 200
+
+
+def test_failures_from_other_addresses_do_not_lock_the_victim_out(db):
+    """The outside test's steps: ten failures for the victim from ten addresses, then the victim."""
+    victim = factories.UserFactory()
+    _attack_from_many_addresses(victim.email)
+    response = _login(Client(), victim.email, PASSWORD, address="203.0.113.50")
+    assert response.status_code == 302, TOO_MANY if TOO_MANY in response.content.decode() else response
+    assert response["Location"] == "/en/dashboard/"
+
+
+def test_a_known_device_passes_an_account_under_attack_at_once(db):
+    victim = factories.UserFactory()
+    device = Client()
+    assert _login(device, victim.email, PASSWORD, address="203.0.113.50").status_code == 302
+    device.post("/en/accounts/logout/")
+    _attack_from_many_addresses(victim.email)
+    for _ in range(3):  # again and again, from the address an attacker also uses
+        response = _login(device, victim.email, PASSWORD, address="198.51.100.1")
+        assert response.status_code == 302
+        device.post("/en/accounts/logout/")
+
+
+def test_an_attacker_is_slowed_to_one_guess_per_cool_off_per_address(db):
+    victim = factories.UserFactory()
+    with time_machine.travel(START, tick=False) as clock:
+        _attack_from_many_addresses(victim.email)
+        attacker = "198.51.100.99"
+        assert TOO_MANY not in _login(Client(), victim.email, "guess-1", address=attacker).content.decode()
+        # the next guess from that address waits for the cool-off, even with the right password
+        assert TOO_MANY in _login(Client(), victim.email, PASSWORD, address=attacker).content.decode()
+        clock.shift(timedelta(seconds=settings.LOGIN_UNDER_ATTACK_COOLOFF + 1))
+        assert _login(Client(), victim.email, PASSWORD, address=attacker).status_code == 302
+
+
+def test_a_forged_device_cookie_is_not_a_known_device(db):
+    victim = factories.UserFactory()
+    _attack_from_many_addresses(victim.email)
+    client = Client()
+    client.cookies["qf_device"] = "forged"
+    _login(client, victim.email, "guess-1", address="198.51.100.77")
+    assert TOO_MANY in _login(client, victim.email, PASSWORD, address="198.51.100.77").content.decode()
+
+
+def _refused(response) -> bool:
+    return response.status_code == 429 or TOO_MANY in response.content.decode()
+
+
+def test_one_address_is_limited_across_accounts(db):
+    """The per-address limit: one wrong password each for many accounts from one address is stopped."""
+    users = [factories.UserFactory() for _ in range(25)]
+    answers = [_refused(_login(Client(), user.email, "wrong-password", address="192.0.2.10")) for user in users]
+    assert answers[:20] == [False] * 20
+    assert answers[20:] == [True] * 5
+    # the same accounts from another address are not affected
+    assert _login(Client(), users[-1].email, PASSWORD, address="192.0.2.11").status_code == 302
+
+
+def test_the_admin_login_has_the_same_protection(db):
+    """The admin's login is the site's sign-in: nothing there checks a password."""
+    user = factories.UserFactory(is_staff=True, is_superuser=True)
+    for n in range(15):
+        response = Client().post(
+            "/en/admin/login/", {"username": user.email, "password": f"guess-{n}"}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+        assert response.status_code == 302
+        assert response["Location"].startswith("/en/accounts/login/")
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.count() == 0  # no password was even tried

@@ -3,13 +3,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from accounts.roles import ALL_ROLES, APPROVER, BUREAU_MANAGER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER, STAFF_ROLES
+from accounts.roles import ALL_ROLES, APPROVER, BUREAU_MANAGER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER
+from accounts.twofactor import second_factor_roles
 from agencies.enums import EntityType, MemberRole
 from agencies.models import Organisation, OrganisationMembership
 
 # Bandit B105 accepted: the demo accounts exist only for `make run` and their password is printed on screen.
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  # nosec B105
-# The bureau's staff must sign in with an authenticator app; the demo staff share this secret.
+# The bureau's staff and reviewers sign in with an authenticator app; the demo accounts share this secret.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPDEMOHKQFTWOSIXAA"  # noqa: S105  # nosec B105
 
 DEMO_USERS = [
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             if role:
                 user.groups.add(Group.objects.get(name=role))
                 if (
-                    role in STAFF_ROLES
+                    role in second_factor_roles()
                     and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
                 ):
                     TOTP.activate(user, DEMO_TOTP_SECRET)
@@ -69,6 +70,6 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"  {role or 'applicant':<16} {email}")
         self.stdout.write(
-            f"Staff accounts ask for a code from an authenticator app: add the secret {DEMO_TOTP_SECRET} "
+            f"Staff and reviewer accounts ask for a code from an authenticator app: add the secret {DEMO_TOTP_SECRET} "
             "(time-based, 6 digits, 30 seconds) to one, e.g. `oathtool --totp -b SECRET`."
         )
