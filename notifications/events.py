@@ -19,6 +19,7 @@ APPOINTMENT_TO_PUBLISH = "appointment.to_publish"
 TERM_EXPIRING = "appointment.term_expiring"
 TERM_ENDED = "appointment.term_ended"
 ORGANISATION_INVITATION = "organisation.invitation"
+LETTER_ISSUED = "letter.issued"
 
 LABELS = {
     SUBMISSION_RECEIVED: _("Application received"),
@@ -38,6 +39,7 @@ LABELS = {
     TERM_EXPIRING: _("Term expiring"),
     TERM_ENDED: _("Term ended"),
     ORGANISATION_INVITATION: _("Invitation to join an organisation"),
+    LETTER_ISSUED: _("A letter has been issued"),
 }
 
 # Events a user may take in a daily digest instead of at once. Deadlines always go at once.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "notifications",
+    "letters",
     "qfapp",
 ]
 
@@ -281,7 +282,7 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hant", "zh-hans"), "zh-hans": ("zh-hant", "en")}
 # Each app keeps its own catalogue; the project's shared templates use locale/ (listed last so
 # that `makemessages` run at the top files each string under the app it belongs to).
-LOCALE_APPS = ["accounts", "audit", "agencies", "applications", "reviews", "notifications"]
+LOCALE_APPS = ["accounts", "audit", "agencies", "applications", "reviews", "notifications", "letters"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in LOCALE_APPS] + [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Hong_Kong"
@@ -305,6 +306,12 @@ DOCUMENTS_PER_APPLICATION = env.int("DOCUMENTS_PER_APPLICATION", default=50)
 DOCUMENT_SCANNER = env.str("DOCUMENT_SCANNER", default="applications.uploads.accept_all")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Letters and dossiers: a PDF checked on the verification page is at most this large (letters are far
+# smaller); a dossier stops (and says so) past this size or time.
+LETTER_CHECK_MAX_BYTES = env.int("LETTER_CHECK_MAX_BYTES", default=2 * 1024 * 1024)
+DOSSIER_MAX_BYTES = env.int("DOSSIER_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
+DOSSIER_MAX_SECONDS = env.int("DOSSIER_MAX_SECONDS", default=480)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -343,5 +350,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django_redis": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django_redis": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

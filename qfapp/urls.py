@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("applications/", include("applications.urls")),
     path("review/", include("reviews.urls")),
     path("messages/", include("notifications.urls")),
+    path("letters/", include("letters.urls")),
+    path("verify/", include("letters.urls_verify")),
     prefix_default_language=True,
 )
 
