@@ -42,6 +42,16 @@ def stored_pdf(letter) -> bytes:
 
 
 @pytest.fixture(autouse=True)
+def clean_cache():
+    """The verification page's rate limit counts in the cache: each test starts from none (this worker's keys)."""
+    from django.core.cache import cache
+
+    cache.delete_pattern("*")
+    yield
+    cache.delete_pattern("*")
+
+
+@pytest.fixture(autouse=True)
 def private_root(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     return settings.PRIVATE_STORAGE_ROOT
