@@ -9,6 +9,7 @@ dies (the worker killed) is started again from nothing by the retry: the task is
 import csv
 import hashlib
 import io
+import logging
 import os
 import time
 import unicodedata
@@ -35,6 +36,7 @@ from .models import Dossier, Letter
 from .rendering import html_to_pdf
 
 AREA = "dossiers"
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 
 
@@ -339,6 +341,15 @@ def build(*, dossier_id: int) -> str:
         reason = "too large" if isinstance(exc, DossierTooLarge) else "took too long"
         Dossier.objects.filter(pk=dossier.pk, attempts=attempt).update(
             state=DossierState.FAILED, error=f"The dossier {reason} (at {exc}).", finished_at=timezone.now()
+        )
+        return DossierState.FAILED
+    except Exception as exc:  # noqa: BLE001 - a broken build fails visibly; a killed worker is retried instead
+        part.unlink(missing_ok=True)
+        log.exception("Dossier %s failed", dossier.pk)
+        Dossier.objects.filter(pk=dossier.pk, attempts=attempt).update(
+            state=DossierState.FAILED,
+            error=f"The dossier could not be built ({type(exc).__name__}).",
+            finished_at=timezone.now(),
         )
         return DossierState.FAILED
     except BaseException:
