@@ -134,6 +134,7 @@ def _pages(objects: dict) -> list[Route]:
         + _applicant_pages(objects)
         + _review_pages(objects)
         + _message_pages(objects)
+        + _letters_pages(objects)
     )
 
 
@@ -299,6 +300,65 @@ def _message_pages(objects: dict) -> list[Route]:
         Route(f"{base}{message}/", only({"applicant": OK})),
         Route(f"{base}{message}/read/", cells(LOGIN, NOT_ALLOWED)),
     ]
+
+
+def _letters_pages(objects: dict) -> list[Route]:
+    """Letters: their addressee and the case staff; the public verification page; dossiers: case staff only."""
+    letter, dossier, appointed = objects["letter"], objects["dossier"], objects["appointed"]
+    staff = only(STAFF_VIEWERS)
+    post_only = cells(LOGIN, NOT_ALLOWED)
+    return [
+        Route(f"/en/letters/{letter.pk}/download/", only({"applicant": OK, **STAFF_VIEWERS})),
+        Route("/en/letters/999999/download/", cells(LOGIN, NOT_FOUND)),
+        Route(f"/en/letters/cases/{appointed.pk}/preview/appointment/", post_only),
+        Route(f"/en/letters/cases/{appointed.pk}/dossier/", post_only),
+        Route(f"/en/letters/dossiers/{dossier.pk}/", staff),
+        Route(f"/en/letters/dossiers/{dossier.pk}/status.json", staff),
+        Route(f"/en/letters/dossiers/{dossier.pk}/download/", staff),
+        Route("/en/letters/dossiers/999999/", cells(LOGIN, NOT_FOUND)),
+        # public: what the letter is, and nothing for a code that names no letter
+        Route(f"/en/verify/{letter.code}/", cells(OK, OK)),
+        Route("/en/verify/0000-0000-0000-0000/", cells(NOT_FOUND, NOT_FOUND)),
+        Route("/en/verify/not-a-code/", cells(NOT_FOUND, NOT_FOUND)),
+        Route(
+            f"/en/verify/{letter.code}/check/",
+            cells(to(f"/en/verify/{letter.code}/"), to(f"/en/verify/{letter.code}/")),
+        ),
+    ]
+
+
+def _letter_and_dossier(application, actor) -> dict:
+    """A letter of the appointed case and a ready dossier of it, stored as the services store them."""
+    from applications import storage
+    from letters.models import Dossier, Letter
+
+    pdf = b"%PDF-1.4\n% letter\n%%EOF\n"
+    letter_name = storage.new_stored_name(".pdf")
+    storage.write(letter_name, pdf, area="letters")
+    letter = Letter.objects.create(
+        kind="appointment",
+        code="MTRX-0000-0000-0001",
+        event_key="matrix-letter",
+        application=application,
+        organisation=application.organisation,
+        language="en",
+        reference=application.reference,
+        agency_name=application.organisation.name,
+        stored_name=letter_name,
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    archive = b"PK\x05\x06" + b"\0" * 18
+    storage.write("dossier-matrix.zip", archive, area="dossiers")
+    dossier = Dossier.objects.create(
+        application=application,
+        requested_by=actor,
+        state="ready",
+        stored_name="dossier-matrix.zip",
+        size=len(archive),
+        sha256=hashlib.sha256(archive).hexdigest(),
+    )
+    return {"letter": letter, "dossier": dossier}
 
 
 def _admin_routes(objects: dict) -> list[Route]:
@@ -490,66 +550,72 @@ def objects(
     criterion = cases["appointed"].criteria_set.criteria.first()
     appointed = cases["appointed"]
     kw = {"user_agent": "matrix", "ip_address": "203.0.113.9", "username": "x@example.org", "http_accept": "*/*"}
-    return cases | {
-        "published_agency": appointment.agency,
-        "account.emailaddress": EmailAddress.objects.get(user=applicant),
-        "accounts.user": applicant,
-        "agencies.appointment": appointment,
-        "agencies.criteriaset": CriteriaSet.objects.first(),
-        "agencies.industry": Industry.objects.first(),
-        "agencies.organisation": Organisation.objects.first(),
-        "agencies.registerevent": RegisterEvent.objects.first(),
-        "agencies.scheme": Scheme.objects.first(),
-        "applications.application": cases["draft"],
-        "applications.organisationinvitation": cases["invitation"],
-        "applications.organisationjoinrequest": cases["join_request"],
-        "audit.auditentry": audit_record(action="agencies.appointment.viewed", obj=appointment, actor=register_admin),
-        "auth.group": Group.objects.first(),
-        "axes.accessattempt": AccessAttempt.objects.create(
-            **kw, path_info="/", get_data="", post_data="", failures_since_start=1
-        ),
-        "axes.accessfailurelog": AccessFailureLog.objects.create(**kw, path_info="/", locked_out=False),
-        "axes.accesslog": AccessLog.objects.create(**kw, path_info="/"),
-        "mfa.authenticator": Authenticator.objects.get(user=applicant),
-        "notifications.message": cases["message"],
-        "notifications.termnotice": TermNotice.objects.create(
-            appointment=appointment, term_end=date(2029, 3, 31), lead_months=6
-        ),
-        "reviews.reviewassignment": cases["accepted"],
-        "reviews.criterionscore": review.CriterionScore.objects.create(
-            assignment=cases["accepted"], criterion=criterion, score=3, reason="Well evidenced."
-        ),
-        "reviews.moderation": review.Moderation.objects.create(
-            application=cases["under_review"],
-            criterion=criterion,
-            score=3,
-            rationale="Agreed.",
-            moderated_by=case_officer,
-        ),
-        "reviews.recommendation": review.Recommendation.objects.create(
-            application=appointed, outcome="appoint", summary="Meets every criterion.", recommended_by=case_officer
-        ),
-        "reviews.determination": review.Determination.objects.create(
-            application=appointed, determined_on=date(2026, 1, 15), outcome="competent", recorded_by=approver
-        ),
-        "reviews.considerations": review.Considerations.objects.create(
-            application=appointed,
-            industry_views="Supported.",
-            industry_characteristics="Small firms.",
-            fee_policy="Cost recovery.",
-            recorded_by=approver,
-        ),
-        "reviews.decision": review.Decision.objects.create(
-            application=appointed,
-            outcome="appoint",
-            term_start=date(2026, 4, 1),
-            term_end=date(2031, 3, 31),
-            decided_by=approver,
-        ),
-        "reviews.casereason": review.CaseReason.objects.create(
-            application=cases["rejected"], kind="rejected", criterion=criterion, text="Not shown.", author=approver
-        ),
-    }
+    return (
+        cases
+        | _letter_and_dossier(appointed, case_officer)
+        | {
+            "published_agency": appointment.agency,
+            "account.emailaddress": EmailAddress.objects.get(user=applicant),
+            "accounts.user": applicant,
+            "agencies.appointment": appointment,
+            "agencies.criteriaset": CriteriaSet.objects.first(),
+            "agencies.industry": Industry.objects.first(),
+            "agencies.organisation": Organisation.objects.first(),
+            "agencies.registerevent": RegisterEvent.objects.first(),
+            "agencies.scheme": Scheme.objects.first(),
+            "applications.application": cases["draft"],
+            "applications.organisationinvitation": cases["invitation"],
+            "applications.organisationjoinrequest": cases["join_request"],
+            "audit.auditentry": audit_record(
+                action="agencies.appointment.viewed", obj=appointment, actor=register_admin
+            ),
+            "auth.group": Group.objects.first(),
+            "axes.accessattempt": AccessAttempt.objects.create(
+                **kw, path_info="/", get_data="", post_data="", failures_since_start=1
+            ),
+            "axes.accessfailurelog": AccessFailureLog.objects.create(**kw, path_info="/", locked_out=False),
+            "axes.accesslog": AccessLog.objects.create(**kw, path_info="/"),
+            "mfa.authenticator": Authenticator.objects.get(user=applicant),
+            "notifications.message": cases["message"],
+            "notifications.termnotice": TermNotice.objects.create(
+                appointment=appointment, term_end=date(2029, 3, 31), lead_months=6
+            ),
+            "reviews.reviewassignment": cases["accepted"],
+            "reviews.criterionscore": review.CriterionScore.objects.create(
+                assignment=cases["accepted"], criterion=criterion, score=3, reason="Well evidenced."
+            ),
+            "reviews.moderation": review.Moderation.objects.create(
+                application=cases["under_review"],
+                criterion=criterion,
+                score=3,
+                rationale="Agreed.",
+                moderated_by=case_officer,
+            ),
+            "reviews.recommendation": review.Recommendation.objects.create(
+                application=appointed, outcome="appoint", summary="Meets every criterion.", recommended_by=case_officer
+            ),
+            "reviews.determination": review.Determination.objects.create(
+                application=appointed, determined_on=date(2026, 1, 15), outcome="competent", recorded_by=approver
+            ),
+            "reviews.considerations": review.Considerations.objects.create(
+                application=appointed,
+                industry_views="Supported.",
+                industry_characteristics="Small firms.",
+                fee_policy="Cost recovery.",
+                recorded_by=approver,
+            ),
+            "reviews.decision": review.Decision.objects.create(
+                application=appointed,
+                outcome="appoint",
+                term_start=date(2026, 4, 1),
+                term_end=date(2031, 3, 31),
+                decided_by=approver,
+            ),
+            "reviews.casereason": review.CaseReason.objects.create(
+                application=cases["rejected"], kind="rejected", criterion=criterion, text="Not shown.", author=approver
+            ),
+        }
+    )
 
 
 def _ask(client: Client, path: str) -> Expect:
@@ -622,6 +688,7 @@ def _posts(o: dict) -> list[Post]:
         OrganisationInvitation,
         OrganisationJoinRequest,
     )
+    from letters.models import Dossier, Letter
     from notifications.models import Message
     from reviews.models import CriterionScore, Recommendation, ReviewAssignment
 
@@ -758,6 +825,26 @@ def _posts(o: dict) -> list[Post]:
             {"effective": timezone.localdate().isoformat(), "grounds": "No."},
             refused(("register_admin",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
+        ),
+        Post(
+            f"/en/letters/cases/{o['appointed'].pk}/preview/appointment/",
+            {"apt-term_start": "2027-04-01", "apt-term_end": "2032-03-31"},
+            # only the approver deciding a recommended case may preview; this one is decided
+            refused((), approver=FORBIDDEN, case_officer=FORBIDDEN),
+            lambda: Letter.objects.count(),
+        ),
+        Post(
+            f"/en/letters/cases/{o['appointed'].pk}/dossier/",
+            {},
+            refused(("case_officer", "approver")),
+            lambda: Dossier.objects.count(),
+        ),
+        # anyone may check a PDF against a letter: nothing is written
+        Post(
+            f"/en/verify/{o['letter'].code}/check/",
+            {"file": "planted.pdf"},
+            refused((), anonymous=OK, **dict.fromkeys(SIGNED_IN, OK)),
+            lambda: (Letter.objects.count(), Dossier.objects.count()),
         ),
         Post(
             f"/en/messages/{o['message'].pk}/read/",
