@@ -170,12 +170,25 @@ def _appointment_draft(kind: str, appointment: Appointment, context: dict) -> Dr
     )
 
 
-def variation(appointment: Appointment, *, before: dict[str, str], after: dict[str, str], note: str = "") -> Draft:
-    """The conditions as they now read (in each language the letter is set in), from today."""
+def variation(
+    appointment: Appointment,
+    *,
+    before: dict[str, str],
+    after: dict[str, str],
+    grounds: str = "",
+    effective: date | None = None,
+) -> Draft:
+    """The conditions before and as they now read (in each language the letter is set in), the grounds
+    and the date they take effect (today unless the decision gave one)."""
     return _appointment_draft(
         LetterKind.VARIATION,
         appointment,
-        {"conditions_before": before, "conditions_after": after, "note": note, "effective": timezone.localdate()},
+        {
+            "conditions_before": before,
+            "conditions_after": after,
+            "grounds": grounds,
+            "effective": effective or timezone.localdate(),
+        },
     )
 
 

@@ -159,12 +159,14 @@ def decision_letter_issue(*, application: Application, actor=None) -> Letter:
     return letter_issue(draft=draft, event_key=f"decision:{application.pk}", actor=actor)
 
 
-def variation_letter_issue(*, appointment: Appointment, before: dict, after: dict, event_key: str, actor=None):
+def variation_letter_issue(
+    *, appointment: Appointment, before: dict, after: dict, event_key: str, actor=None, grounds="", effective=None
+) -> Letter:
     """The letter that tells the agency its conditions were varied."""
     appointment = Appointment.objects.select_related("agency", "scheme", "industry").get(pk=appointment.pk)
     if appointment.cancelled_on:
         raise RuleViolation(_("The conditions of a cancelled appointment cannot be varied."))
-    draft = content.variation(appointment, before=before, after=after)
+    draft = content.variation(appointment, before=before, after=after, grounds=grounds, effective=effective)
     return letter_issue(draft=draft, event_key=event_key, actor=actor)
 
 

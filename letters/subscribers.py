@@ -7,6 +7,7 @@ failing renderer never undoes a decision (it is logged; issuing again from the s
 """
 
 import logging
+from datetime import date
 
 from django.db import transaction
 
@@ -39,10 +40,13 @@ def _variation(entry, actor):
     from agencies.models import Appointment
 
     data = entry.data or {}
+    effective = data.get("effective")
     services.variation_letter_issue(
         appointment=Appointment.objects.get(pk=entry.object_id),
         before=data.get("from") or {},
         after=data.get("to") or {},
+        grounds=data.get("grounds") or entry.note,
+        effective=date.fromisoformat(effective) if effective else None,
         event_key=f"variation:{entry.pk}",
         actor=actor,
     )

@@ -189,9 +189,10 @@ def test_variation_letter(appointed, register_admin, applicant, language, run_on
     )
     letter = _one(LetterKind.VARIATION)
     entry = AuditEntry.objects.get(action="agencies.appointment.varied")
-    draft = content.variation(appointed, before=entry.data["from"], after=entry.data["to"])
+    draft = content.variation(appointed, before=entry.data["from"], after=entry.data["to"], grounds=entry.note)
     text = _check_text(letter, draft.context)
     assert "Reporteveryquarter." in text and "每季提交報告。" in text
+    assert "Quarterlyreports." in text
     assert "Variationofconditions" in text
 
 

@@ -78,9 +78,7 @@ def staff_client(user) -> Client:
     return client
 
 
-def test_dossier_holds_the_whole_case_with_a_manifest(
-    appointed_case, case_officer, django_capture_on_commit_callbacks
-):
+def test_dossier_holds_the_whole_case_with_a_manifest(appointed_case, case_officer, django_capture_on_commit_callbacks):
     client = staff_client(case_officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/en/letters/cases/{appointed_case.pk}/dossier/")

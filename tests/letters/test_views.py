@@ -36,7 +36,9 @@ def test_letter_download_by_its_addressee_and_staff_audited(letter, applicant, c
         assert data == stored_pdf(letter)
         assert response["Content-Type"] == "application/pdf"
         assert response["Cache-Control"] == "no-store, private"
-    assert AuditEntry.objects.filter(action="letters.letter.opened", object_id=str(letter.pk), outcome="done").count() == 3
+    assert (
+        AuditEntry.objects.filter(action="letters.letter.opened", object_id=str(letter.pk), outcome="done").count() == 3
+    )
 
 
 def test_letter_download_refused_is_404_and_audited(letter, other_applicant, reviewer, register_admin):
