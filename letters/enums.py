@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LetterKind(models.TextChoices):
@@ -27,7 +28,7 @@ class DossierState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     BUILDING = "building", _("Being built")
     READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("dossier state", "Failed")
 
 
 ACTIVE_DOSSIER_STATES = (DossierState.QUEUED, DossierState.BUILDING)

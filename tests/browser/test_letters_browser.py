@@ -86,3 +86,31 @@ def test_qr_link_opens_the_verification_page(
     page.wait_for_load_state("networkidle")
     result = page.locator("#verify-result").inner_text()
     assert ("not a letter of the bureau" in result) if language == "en" else ("並非本局的信件" in result)
+
+
+def test_dossier_page_follows_the_build_and_offers_the_download(
+    page,
+    live_server,
+    shot,
+    submitted_case,  # noqa: F811 - the fixture imported above
+    case_officer,
+):
+    """The progress bar is driven by the static script polling the JSON status; the download appears when ready."""
+    from letters import dossier as builder
+    from letters.models import Dossier
+    from tests.browser.conftest import login_as
+
+    dossier = Dossier.objects.create(application=submitted_case, requested_by=case_officer)
+    login_as(page, live_server, case_officer)
+    page.goto(f"{live_server.url}/en/letters/dossiers/{dossier.pk}/")
+    assert page.locator("#dossier-label").inner_text() == "Queued"
+    assert page.locator("#dossier-ready").is_hidden()
+    shot(page, "letters-dossier-queued")
+    assert builder.build(dossier_id=dossier.pk) == "ready"
+    page.locator("#dossier-download").wait_for(state="visible", timeout=15_000)
+    assert page.locator("#dossier-label").inner_text() == "Ready"
+    assert page.locator("#dossier-progress").get_attribute("value") == "100"
+    shot(page, "letters-dossier-ready")
+    with page.expect_download() as download:
+        page.locator("#dossier-download").click()
+    assert download.value.suggested_filename == dossier.filename
