@@ -179,30 +179,34 @@ def appointed(decidable_case, approver, run_on_commit):
     return Application.objects.get(pk=decidable_case.pk).appointment
 
 
-def test_variation_letter(appointed, register_admin, applicant, language, run_on_commit):
+def test_variation_letter(appointed, approver, applicant, language, run_on_commit):
     run_on_commit(
         agency_services.appointment_vary,
         appointment=appointed,
         conditions={"en": "Report every quarter.", "zh-hant": "每季提交報告。", "zh-hans": "每季提交报告。"},
-        actor=register_admin,
-        note="Quarterly reports.",
+        actor=approver,
+        grounds="Quarterly reports.",
+        effective=date(2028, 1, 1),
     )
     letter = _one(LetterKind.VARIATION)
     entry = AuditEntry.objects.get(action="agencies.appointment.varied")
-    draft = content.variation(appointed, before=entry.data["from"], after=entry.data["to"], grounds=entry.note)
+    draft = content.variation(
+        appointed, before=entry.data["from"], after=entry.data["to"], grounds=entry.note, effective=date(2028, 1, 1)
+    )
     text = _check_text(letter, draft.context)
     assert "Reporteveryquarter." in text and "每季提交報告。" in text
     assert "Quarterlyreports." in text
+    assert "1January2028" in text and "2028年1月1日" in text
     assert "Variationofconditions" in text
 
 
-def test_cancellation_letter(appointed, register_admin, language, run_on_commit):
+def test_cancellation_letter(appointed, approver, language, run_on_commit):
     run_on_commit(
         agency_services.appointment_cancel,
         appointment=appointed,
         effective=date(2028, 6, 30),
         grounds="The determination was withdrawn by HKCAAVQ.",
-        actor=register_admin,
+        actor=approver,
     )
     letter = _one(LetterKind.CANCELLATION)
     appointed.refresh_from_db()
