@@ -20,6 +20,7 @@ TERM_EXPIRING = "appointment.term_expiring"
 TERM_ENDED = "appointment.term_ended"
 ORGANISATION_INVITATION = "organisation.invitation"
 CASE_MESSAGE = "case.message"
+LETTER_ISSUED = "letter.issued"
 
 LABELS = {
     SUBMISSION_RECEIVED: _("Application received"),
@@ -40,6 +41,7 @@ LABELS = {
     TERM_ENDED: _("Term ended"),
     ORGANISATION_INVITATION: _("Invitation to join an organisation"),
     CASE_MESSAGE: _("Message from the secretariat"),
+    LETTER_ISSUED: _("A letter has been issued"),
 }
 
 # Events a user may take in a daily digest instead of at once. Deadlines always go at once.

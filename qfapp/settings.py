@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "management",
     "casework",
     "particulars",
+    "letters",
     "qfapp",
 ]
 
@@ -330,6 +331,7 @@ LOCALE_APPS = [
     "management",
     "casework",
     "particulars",
+    "letters",
 ]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in LOCALE_APPS] + [BASE_DIR / "locale"]
 USE_I18N = True
@@ -357,6 +359,12 @@ DOCUMENT_SCANNER = env.str("DOCUMENT_SCANNER", default="applications.uploads.acc
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=DOCUMENT_MAX_BYTES + 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Letters and dossiers: a PDF checked on the verification page is at most this large (letters are far
+# smaller); a dossier stops (and says so) past this size or time.
+LETTER_CHECK_MAX_BYTES = env.int("LETTER_CHECK_MAX_BYTES", default=2 * 1024 * 1024)
+DOSSIER_MAX_BYTES = env.int("DOSSIER_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
+DOSSIER_MAX_SECONDS = env.int("DOSSIER_MAX_SECONDS", default=480)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -395,5 +403,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django_redis": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django_redis": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("review/", include("reviews.urls")),
     path("messages/", include("notifications.urls")),
     path("management/", include("management.urls")),
+    path("letters/", include("letters.urls")),
+    path("verify/", include("letters.urls_verify")),
     prefix_default_language=True,
 )
 

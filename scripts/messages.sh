@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 export DEBUG=1 DATABASE_URL=${DATABASE_URL:-sqlite:////tmp/qf-messages.sqlite3}
-for app in accounts audit agencies applications reviews notifications management casework particulars; do mkdir -p "$app/locale"; done
+for app in accounts audit agencies applications reviews notifications management casework particulars letters; do mkdir -p "$app/locale"; done
 mkdir -p locale
 $PY manage.py makemessages -l zh_Hant -l zh_Hans --no-obsolete --no-location --extension html,txt,py \
   --ignore ".venv/*" --ignore "tests/*" --ignore "benchmarks/*" --ignore "staticfiles/*" --ignore "scripts/*"

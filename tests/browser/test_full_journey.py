@@ -237,7 +237,8 @@ def test_full_journey(
     assert page.url.endswith(f"/applications/{application.pk}/status/")
     assert application.reference in success_message(page)
     snap("submitted")
-    assert_messages(applicant, {"application.submitted": 1}, lang)
+    # the acknowledgement receipt is a letter, announced with its link
+    assert_messages(applicant, {"application.submitted": 1, "letter.issued": 1}, lang)
     assert_messages(case_officer, {"application.submitted": 1}, lang)
 
     # 6. The case officer screens it and returns it for information on criterion 5.
@@ -257,7 +258,9 @@ def test_full_journey(
     application.refresh_from_db()
     assert application.state == "returned"
     snap("returned")
-    assert_messages(applicant, {"application.submitted": 1, "application.information_requested": 1}, lang)
+    assert_messages(
+        applicant, {"application.submitted": 1, "application.information_requested": 1, "letter.issued": 2}, lang
+    )
 
     # 7. The applicant signs in, sees the request, answers it in place and resubmits.
     page.context.clear_cookies()
@@ -369,9 +372,15 @@ def test_full_journey(
     appointment = application.appointment
     assert (appointment.industry, appointment.is_published) == (industry, False)
     snap("appointed")
+    # letters: the receipts of the submission and the resubmission, the request, the appointment
     assert_messages(
         applicant,
-        {"application.submitted": 1, "application.information_requested": 1, "application.decided": 1},
+        {
+            "application.submitted": 1,
+            "application.information_requested": 1,
+            "application.decided": 1,
+            "letter.issued": 4,
+        },
         lang,
     )
 
@@ -414,6 +423,7 @@ def test_full_journey(
             "application.information_requested": 1,
             "application.decided": 1,
             "appointment.published": 1,
+            "letter.issued": 4,
         },
         lang,
     )

@@ -139,6 +139,7 @@ def _pages(objects: dict) -> list[Route]:
         + _message_pages(objects)
         + _management_pages(objects)
         + _sec_pages(objects)
+        + _letters_pages(objects)
         + _history_pages(objects)
         + _staff_pages(objects)
     )
@@ -387,6 +388,65 @@ def _management_pages(objects: dict) -> list[Route]:
     ]
 
 
+def _letters_pages(objects: dict) -> list[Route]:
+    """Letters: their addressee and the case staff; the public verification page; dossiers: case staff only."""
+    letter, dossier, appointed = objects["letter"], objects["dossier"], objects["appointed"]
+    staff = only(STAFF_VIEWERS)
+    post_only = cells(LOGIN, NOT_ALLOWED)
+    return [
+        Route(f"/en/letters/{letter.pk}/download/", only({"applicant": OK, **STAFF_VIEWERS})),
+        Route("/en/letters/999999/download/", cells(LOGIN, NOT_FOUND)),
+        Route(f"/en/letters/cases/{appointed.pk}/preview/appointment/", post_only),
+        Route(f"/en/letters/cases/{appointed.pk}/dossier/", post_only),
+        Route(f"/en/letters/dossiers/{dossier.pk}/", staff),
+        Route(f"/en/letters/dossiers/{dossier.pk}/status.json", staff),
+        Route(f"/en/letters/dossiers/{dossier.pk}/download/", staff),
+        Route("/en/letters/dossiers/999999/", cells(LOGIN, NOT_FOUND)),
+        # public: what the letter is, and nothing for a code that names no letter
+        Route(f"/en/verify/{letter.code}/", cells(OK, OK)),
+        Route("/en/verify/0000-0000-0000-0000/", cells(NOT_FOUND, NOT_FOUND)),
+        Route("/en/verify/not-a-code/", cells(NOT_FOUND, NOT_FOUND)),
+        Route(
+            f"/en/verify/{letter.code}/check/",
+            cells(to(f"/en/verify/{letter.code}/"), to(f"/en/verify/{letter.code}/")),
+        ),
+    ]
+
+
+def _letter_and_dossier(application, actor) -> dict:
+    """A letter of the appointed case and a ready dossier of it, stored as the services store them."""
+    from applications import storage
+    from letters.models import Dossier, Letter
+
+    pdf = b"%PDF-1.4\n% letter\n%%EOF\n"
+    letter_name = storage.new_stored_name(".pdf")
+    storage.write(letter_name, pdf, area="letters")
+    letter = Letter.objects.create(
+        kind="appointment",
+        code="MTRX-0000-0000-0001",
+        event_key="matrix-letter",
+        application=application,
+        organisation=application.organisation,
+        language="en",
+        reference=application.reference,
+        agency_name=application.organisation.name,
+        stored_name=letter_name,
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    archive = b"PK\x05\x06" + b"\0" * 18
+    storage.write("dossier-matrix.zip", archive, area="dossiers")
+    dossier = Dossier.objects.create(
+        application=application,
+        requested_by=actor,
+        state="ready",
+        stored_name="dossier-matrix.zip",
+        size=len(archive),
+        sha256=hashlib.sha256(archive).hexdigest(),
+    )
+    return {"letter": letter, "dossier": dossier}
+
+
 def _admin_routes(objects: dict) -> list[Route]:
     """Every admin URL: who may not enter is sent to the admin's login (which sends a visitor to the
     site's sign-in and answers 404 to a signed-in user); register administrators answer by the policy."""
@@ -601,7 +661,7 @@ def objects(
     criterion = cases["appointed"].criteria_set.criteria.first()
     appointed = cases["appointed"]
     kw = {"user_agent": "matrix", "ip_address": "203.0.113.9", "username": "x@example.org", "http_accept": "*/*"}
-    return cases | {
+    return cases | _letter_and_dossier(appointed, case_officer) | {
         "published_agency": appointment.agency,
         "account.emailaddress": EmailAddress.objects.get(user=applicant),
         "accounts.user": applicant,
@@ -736,6 +796,7 @@ def _posts(o: dict) -> list[Post]:
         OrganisationJoinRequest,
     )
     from casework.models import CaseMessage, CaseNote
+    from letters.models import Dossier, Letter
     from notifications.models import Message
     from reviews.models import CriterionScore, Recommendation, ReviewAssignment
 
@@ -902,6 +963,26 @@ def _posts(o: dict) -> list[Post]:
             {"note": "No."},
             refused(("register_admin",), anonymous=NOT_FOUND),
             lambda: type(o["particulars_change"]).objects.get(pk=o["particulars_change"].pk).state,
+        ),
+        Post(
+            f"/en/letters/cases/{o['appointed'].pk}/preview/appointment/",
+            {"apt-term_start": "2027-04-01", "apt-term_end": "2032-03-31"},
+            # only the approver deciding a recommended case may preview; this one is decided
+            refused((), approver=FORBIDDEN, case_officer=FORBIDDEN),
+            lambda: Letter.objects.count(),
+        ),
+        Post(
+            f"/en/letters/cases/{o['appointed'].pk}/dossier/",
+            {},
+            refused(("case_officer", "approver")),
+            lambda: Dossier.objects.count(),
+        ),
+        # anyone may check a PDF against a letter: nothing is written
+        Post(
+            f"/en/verify/{o['letter'].code}/check/",
+            {"file": "planted.pdf"},
+            refused((), anonymous=OK, **dict.fromkeys(SIGNED_IN, OK)),
+            lambda: (Letter.objects.count(), Dossier.objects.count()),
         ),
         Post(
             f"/en/register/manage/{appointment.pk}/terms/new/",
