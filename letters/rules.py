@@ -22,9 +22,9 @@ def is_register_letter(user, letter) -> bool:
 # A letter: the organisation it is addressed to, case officers and approvers; the register
 # administrators for the letters about the register. Nobody else (404).
 rules.add_perm(
-    "letters.view_letter",
+    "letters.access_letter",
     is_addressee_member | is_case_officer | is_approver | (is_register_admin & is_register_letter),
 )
 # The dossier of a case: the case officers and approvers, who may see every case.
 rules.add_perm("letters.request_dossier", is_case_officer | is_approver)
-rules.add_perm("letters.view_dossier", is_case_officer | is_approver)
+rules.add_perm("letters.access_dossier", is_case_officer | is_approver)

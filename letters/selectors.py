@@ -23,7 +23,7 @@ def letters_for(*, application=None, appointment=None, user=None) -> list[Letter
     letters = list(Letter.objects.filter(where).select_related("organisation").order_by("issued_at", "pk"))
     if user is None:
         return letters
-    return [letter for letter in letters if user.has_perm("letters.view_letter", letter)]
+    return [letter for letter in letters if user.has_perm("letters.access_letter", letter)]
 
 
 def normalise_code(value: str) -> str | None:

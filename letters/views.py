@@ -38,7 +38,7 @@ def _private_file(response):
 def letter_download(request, pk: int):
     """A letter, to whom it is addressed and the staff who handle it; anyone else 404. Every opening audited."""
     letter = get_object_or_404(Letter.objects.select_related("organisation"), pk=pk)
-    if not request.user.has_perm("letters.view_letter", letter):
+    if not request.user.has_perm("letters.access_letter", letter):
         services.letter_open_refused(letter=letter, actor=request.user, request=request)
         raise Http404
     try:
@@ -164,7 +164,7 @@ def dossier_request(request, pk: int):
 
 def _dossier(request, pk: int) -> Dossier:
     dossier = get_object_or_404(Dossier.objects.select_related("application"), pk=pk)
-    if not request.user.has_perm("letters.view_dossier", dossier.application):
+    if not request.user.has_perm("letters.access_dossier", dossier.application):
         raise Http404
     return dossier
 

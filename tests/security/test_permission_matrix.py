@@ -661,68 +661,74 @@ def objects(
     criterion = cases["appointed"].criteria_set.criteria.first()
     appointed = cases["appointed"]
     kw = {"user_agent": "matrix", "ip_address": "203.0.113.9", "username": "x@example.org", "http_accept": "*/*"}
-    return cases | _letter_and_dossier(appointed, case_officer) | {
-        "published_agency": appointment.agency,
-        "account.emailaddress": EmailAddress.objects.get(user=applicant),
-        "accounts.user": applicant,
-        "agencies.appointment": appointment,
-        "agencies.criteriaset": CriteriaSet.objects.first(),
-        "agencies.industry": Industry.objects.first(),
-        "agencies.organisation": Organisation.objects.first(),
-        "agencies.registerevent": RegisterEvent.objects.first(),
-        "agencies.scheme": Scheme.objects.first(),
-        "applications.application": cases["draft"],
-        "applications.organisationinvitation": cases["invitation"],
-        "applications.organisationjoinrequest": cases["join_request"],
-        "audit.auditentry": audit_record(action="agencies.appointment.viewed", obj=appointment, actor=register_admin),
-        "auth.group": Group.objects.first(),
-        "axes.accessattempt": AccessAttempt.objects.create(
-            **kw, path_info="/", get_data="", post_data="", failures_since_start=1
-        ),
-        "axes.accessfailurelog": AccessFailureLog.objects.create(**kw, path_info="/", locked_out=False),
-        "axes.accesslog": AccessLog.objects.create(**kw, path_info="/"),
-        "management.closureday": ClosureDay.objects.create(day=date(2026, 6, 23), reason="Signal No. 8"),
-        "management.servicetarget": ServiceTarget.objects.first(),
-        "mfa.authenticator": Authenticator.objects.get(user=applicant),
-        "notifications.message": cases["message"],
-        "notifications.termnotice": TermNotice.objects.create(
-            appointment=appointment, term_end=date(2029, 3, 31), lead_months=6
-        ),
-        "reviews.reviewassignment": cases["accepted"],
-        "reviews.criterionscore": review.CriterionScore.objects.create(
-            assignment=cases["accepted"], criterion=criterion, score=3, reason="Well evidenced."
-        ),
-        "reviews.moderation": review.Moderation.objects.create(
-            application=cases["under_review"],
-            criterion=criterion,
-            score=3,
-            rationale="Agreed.",
-            moderated_by=case_officer,
-        ),
-        "reviews.recommendation": review.Recommendation.objects.create(
-            application=appointed, outcome="appoint", summary="Meets every criterion.", recommended_by=case_officer
-        ),
-        "reviews.determination": review.Determination.objects.create(
-            application=appointed, determined_on=date(2026, 1, 15), outcome="competent", recorded_by=approver
-        ),
-        "reviews.considerations": review.Considerations.objects.create(
-            application=appointed,
-            industry_views="Supported.",
-            industry_characteristics="Small firms.",
-            fee_policy="Cost recovery.",
-            recorded_by=approver,
-        ),
-        "reviews.decision": review.Decision.objects.create(
-            application=appointed,
-            outcome="appoint",
-            term_start=date(2026, 4, 1),
-            term_end=date(2031, 3, 31),
-            decided_by=approver,
-        ),
-        "reviews.casereason": review.CaseReason.objects.create(
-            application=cases["rejected"], kind="rejected", criterion=criterion, text="Not shown.", author=approver
-        ),
-    }
+    return (
+        cases
+        | _letter_and_dossier(appointed, case_officer)
+        | {
+            "published_agency": appointment.agency,
+            "account.emailaddress": EmailAddress.objects.get(user=applicant),
+            "accounts.user": applicant,
+            "agencies.appointment": appointment,
+            "agencies.criteriaset": CriteriaSet.objects.first(),
+            "agencies.industry": Industry.objects.first(),
+            "agencies.organisation": Organisation.objects.first(),
+            "agencies.registerevent": RegisterEvent.objects.first(),
+            "agencies.scheme": Scheme.objects.first(),
+            "applications.application": cases["draft"],
+            "applications.organisationinvitation": cases["invitation"],
+            "applications.organisationjoinrequest": cases["join_request"],
+            "audit.auditentry": audit_record(
+                action="agencies.appointment.viewed", obj=appointment, actor=register_admin
+            ),
+            "auth.group": Group.objects.first(),
+            "axes.accessattempt": AccessAttempt.objects.create(
+                **kw, path_info="/", get_data="", post_data="", failures_since_start=1
+            ),
+            "axes.accessfailurelog": AccessFailureLog.objects.create(**kw, path_info="/", locked_out=False),
+            "axes.accesslog": AccessLog.objects.create(**kw, path_info="/"),
+            "management.closureday": ClosureDay.objects.create(day=date(2026, 6, 23), reason="Signal No. 8"),
+            "management.servicetarget": ServiceTarget.objects.first(),
+            "mfa.authenticator": Authenticator.objects.get(user=applicant),
+            "notifications.message": cases["message"],
+            "notifications.termnotice": TermNotice.objects.create(
+                appointment=appointment, term_end=date(2029, 3, 31), lead_months=6
+            ),
+            "reviews.reviewassignment": cases["accepted"],
+            "reviews.criterionscore": review.CriterionScore.objects.create(
+                assignment=cases["accepted"], criterion=criterion, score=3, reason="Well evidenced."
+            ),
+            "reviews.moderation": review.Moderation.objects.create(
+                application=cases["under_review"],
+                criterion=criterion,
+                score=3,
+                rationale="Agreed.",
+                moderated_by=case_officer,
+            ),
+            "reviews.recommendation": review.Recommendation.objects.create(
+                application=appointed, outcome="appoint", summary="Meets every criterion.", recommended_by=case_officer
+            ),
+            "reviews.determination": review.Determination.objects.create(
+                application=appointed, determined_on=date(2026, 1, 15), outcome="competent", recorded_by=approver
+            ),
+            "reviews.considerations": review.Considerations.objects.create(
+                application=appointed,
+                industry_views="Supported.",
+                industry_characteristics="Small firms.",
+                fee_policy="Cost recovery.",
+                recorded_by=approver,
+            ),
+            "reviews.decision": review.Decision.objects.create(
+                application=appointed,
+                outcome="appoint",
+                term_start=date(2026, 4, 1),
+                term_end=date(2031, 3, 31),
+                decided_by=approver,
+            ),
+            "reviews.casereason": review.CaseReason.objects.create(
+                application=cases["rejected"], kind="rejected", criterion=criterion, text="Not shown.", author=approver
+            ),
+        }
+    )
 
 
 def _ask(client: Client, path: str) -> Expect:
