@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.functional import lazy
 
 from accounts.roles import REGISTER_ADMIN
+from qfapp.site import site_url
 
 from . import events
 from .events import DIGESTIBLE, LABELS
@@ -91,7 +92,7 @@ def render_message(*, event: str, recipient, context: dict, link: str = "") -> d
             "recipient": recipient,
             "event_label": LABELS.get(event, event),
             "link": link,
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
             "preferences_path": _path("notifications:preferences"),
             "LANGUAGE_CODE": language,
         }
@@ -157,7 +158,7 @@ def enqueue_delivery(message_id: int) -> bool:
 
 
 def _message_id_header(message: Message) -> str:
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    domain = urlsplit(site_url()).hostname or "localhost"
     return f"<qf-message-{message.pk}@{domain}>"
 
 
@@ -312,7 +313,7 @@ def digest_send(*, user_id: int) -> int:
         ctx = {
             "recipient": user,
             "items": items,
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
             "messages_path": _path("notifications:list"),
             "preferences_path": _path("notifications:preferences"),
             "LANGUAGE_CODE": language,
@@ -320,7 +321,7 @@ def digest_send(*, user_id: int) -> int:
         subject = " ".join(render_to_string("emails/digest.subject.txt", ctx).split())[:255]
         body_text = _tidy(render_to_string("emails/digest.txt", ctx))
         body_html = render_to_string("emails/digest.html", ctx)
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    domain = urlsplit(site_url()).hostname or "localhost"
     try:
         email = EmailMultiAlternatives(
             subject=subject,

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qfapp.middleware.RequestIdMiddleware",
+    "qfapp.site.SiteURLMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -321,7 +322,14 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HKQF Assessment Agencies <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# What the applicant is told to expect (working days) and whom to ask (applications.selectors).
+APPLICANT_SERVICE_TARGETS = {"screening": 10, "decision": 60, "publication": 5}
+BUREAU_ENQUIRIES = {
+    "email": env.str("BUREAU_ENQUIRY_EMAIL", default="qf-agencies@example.org"),
+    "phone": env.str("BUREAU_ENQUIRY_PHONE", default=""),
+}
+# The address links in messages start with (qfapp.site.site_url). Empty: the address of the request.
+SITE_URL = env.str("SITE_URL", default="")
 
 # --- Benchmark ------------------------------------------------------------------------------
 # BENCH_MODE=1 adds /bench/trivial, the upper bound `make bench` compares every page with.

@@ -17,6 +17,7 @@ from audit.services import audit_record
 from notifications import events
 from notifications.services import notify
 from qfapp.exceptions import RuleViolation
+from qfapp.site import site_url
 
 from ..models import OrganisationInvitation, OrganisationJoinRequest
 
@@ -179,7 +180,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, acto
             [
                 str(context["summary"]),
                 _("Create an account with this e-mail address, then open this link to accept:"),
-                f"{settings.SITE_URL}{link}",
+                f"{site_url()}{link}",
             ]
         )
         transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
@@ -219,7 +220,7 @@ def _tell_owners(organisation: Organisation, subject_text: str, body_text: str, 
             with translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
                 send_mail(
                     _(subject_text),
-                    f"{_(body_text)}\n\n{settings.SITE_URL}{link}",
+                    f"{_(body_text)}\n\n{site_url()}{link}",
                     None,
                     [owner.email],
                     fail_silently=True,

@@ -204,7 +204,8 @@ def _applicant_pages(objects: dict) -> list[Route]:
         Route(f"{base}organisations/{org}/join-requests/{objects['join_request'].pk}/", post_only),
         # the token is the secret: whoever holds it sees whom it invites, and only the invitee can use it
         Route(f"{base}invitations/{objects['invitation'].token}/", cells(LOGIN, OK)),
-        Route(f"{base}invitations/not-a-token/", cells(LOGIN, OK)),
+        # an unknown token is a 404 (the page never says whether a token exists for someone else)
+        Route(f"{base}invitations/not-a-token/", cells(LOGIN, NOT_FOUND)),
         # who has no organisation to apply for is asked to register one first
         Route(
             f"{base}new/rpl/",
