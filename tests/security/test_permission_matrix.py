@@ -132,6 +132,7 @@ def _pages(objects: dict) -> list[Route]:
         ]
         + _register_pages(objects)
         + _applicant_pages(objects)
+        + _applicant_steps_pages(objects)
         + _review_pages(objects)
         + _message_pages(objects)
     )
@@ -253,10 +254,32 @@ def _applicant_pages(objects: dict) -> list[Route]:
         # another organisation's case under review: the reviewer only invited to it sees nothing of it yet
         Route(f"{base}{elsewhere.pk}/status/", only({"other_applicant": OK, **STAFF_VIEWERS})),
         Route(f"{base}{elsewhere.pk}/documents/", only({"other_applicant": OK, **STAFF_VIEWERS})),
-        Route(f"{base}{submitted.pk}/withdraw/", post_only),
-        Route(f"{base}{returned.pk}/resubmit/", post_only),
         # posted to after a session may have ended: no sign-in check before the method check
         Route(f"{base}{returned.pk}/requests/{rfi}/answer/", cells(NOT_ALLOWED, NOT_ALLOWED)),
+    ]
+
+
+def _applicant_steps_pages(objects: dict) -> list[Route]:
+    """Issue 14's pages: the collaborators search, autosave, and the pages that ask once before an
+    irreversible step (withdraw, resubmit with the declaration, discard a draft)."""
+    base = "/en/applications/"
+    draft, submitted, returned = objects["draft"], objects["submitted"], objects["returned"]
+    appointed = objects["appointed"]
+
+    def status(app) -> Expect:
+        return to(f"{base}{app.pk}/status/")
+
+    return [
+        # every signed-in person may search, and only public names come back (test_applicant_steps.py)
+        Route(f"{base}collaborators/search/?q=a", cells(LOGIN, OK)),
+        Route(f"{base}{draft.pk}/autosave/", cells(LOGIN, NOT_ALLOWED)),
+        Route(f"{base}{draft.pk}/discard/", only({"applicant": OK})),
+        Route(f"{base}{submitted.pk}/discard/", only({"applicant": status(submitted)})),
+        Route(f"{base}{submitted.pk}/withdraw/", only({"applicant": OK})),
+        Route(f"{base}{draft.pk}/withdraw/", only({"applicant": to(f"{base}{draft.pk}/discard/")})),
+        Route(f"{base}{appointed.pk}/withdraw/", only({"applicant": status(appointed)})),
+        Route(f"{base}{returned.pk}/resubmit/", only({"applicant": OK})),
+        Route(f"{base}{submitted.pk}/resubmit/", only({"applicant": status(submitted)})),
     ]
 
 
@@ -673,7 +696,25 @@ def _posts(o: dict) -> list[Post]:
             lambda: Document.objects.filter(pk=doc.pk).exists(),
         ),
         Post(f"{apps}{submitted.pk}/withdraw/", {"reason": "No."}, refused(applicant_only), state_of(submitted)),
-        Post(f"{apps}{returned.pk}/resubmit/", {}, refused(applicant_only), state_of(returned)),
+        Post(f"{apps}{returned.pk}/resubmit/", {"declaration": "on"}, refused(applicant_only), state_of(returned)),
+        Post(
+            f"{apps}{draft.pk}/autosave/",
+            {"narrative": "Autosaved by someone else.", "criterion": criterion.pk},
+            refused(applicant_only),
+            lambda: Evidence.objects.get(application=draft, criterion=criterion).narrative,
+        ),
+        Post(
+            f"{apps}{draft.pk}/autosave/",
+            {"fee_policy": "Autosaved by someone else."},
+            refused(applicant_only),
+            lambda: Application.objects.get(pk=draft.pk).fee_policy,
+        ),
+        Post(
+            f"{apps}{draft.pk}/discard/",
+            {},
+            refused(applicant_only),
+            lambda: Application.objects.filter(pk=draft.pk).exists(),
+        ),
         Post(
             f"{apps}{returned.pk}/requests/{rfi.pk}/answer/",
             {f"rfi-{rfi.pk}-response": "An answer from outside."},
