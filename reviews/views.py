@@ -1,11 +1,15 @@
 """Pages of the case officer, the reviewer and the approver. Thin: forms in, services out, messages back."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.enums import ApplicationState
 from applications.models import Application
@@ -194,22 +198,11 @@ def case(request, pk: int):
     return render(request, "reviews/application_case.html", context)
 
 
-ACTION_CODES = {
-    "return": "applications.application.returned",
-    "invite": "reviews.assignment.invited",
-    "moderate": "reviews.moderation.saved",
-    "recommend": "applications.application.recommended",
-    "determination": "reviews.determination.recorded",
-    "considerations": "reviews.considerations.recorded",
-    "appoint": "applications.application.appointed",
-}
-
-
 def _invalid(request, application, action: str, form):
     """A form that does not validate: tell the user what is wrong and record the refused attempt."""
     _form_errors(request, form)
     audit_refusal(
-        action=ACTION_CODES[action],
+        action=CASE_ACTIONS[action].code,
         obj=application,
         actor=request.user,
         note="; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
@@ -219,143 +212,150 @@ def _invalid(request, application, action: str, form):
     return redirect("reviews:case", pk=application.pk)
 
 
-def _expected(request) -> str | None:
-    return request.POST.get("expected_state") or None
+def _invite(*, application, actor, request, reviewers, due_on):
+    """The case page's invitation: each refused reviewer is a message of its own."""
+    made, refused = services.assignment_bulk_invite(
+        applications=[application], reviewers=reviewers, due_on=due_on, actor=actor, request=request
+    )
+    for message in refused:
+        messages.error(request, message)
+    return made
 
 
-def _run(request, application, fn, success: str, **kwargs):
-    try:
-        fn(application=application, actor=request.user, request=request, **kwargs)
-    except RuleViolation as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, success)
-    return redirect("reviews:case", pk=application.pk)
+@dataclass(frozen=True)
+class CaseAction:
+    """One POST action on the case page: the service it calls, the form that feeds it, and what to
+    say when it succeeds. `strict=False` forms (reasons) pass what they have to the service, whose
+    own rule then speaks."""
+
+    service: Callable
+    success: Callable[[object], str]
+    code: str = ""
+    form: Callable | None = None
+    values: Callable = lambda form: {}
+    expected_state: bool = True
+    strict: bool = True
+
+
+def _said(text):
+    return lambda result: str(text)
+
+
+CASE_ACTIONS = {
+    "start-screening": CaseAction(services.case_start_screening, _said(gettext_lazy("Screening started."))),
+    "send-to-review": CaseAction(services.case_send_to_review, _said(gettext_lazy("Sent to review."))),
+    "return": CaseAction(
+        services.case_return_for_information,
+        _said(gettext_lazy("Returned to the applicant for information.")),
+        code="applications.application.returned",
+        form=lambda request, application, criteria: ReturnForm(request.POST, criteria=criteria),
+        values=lambda form: {
+            "items": form.reasons(),
+            "reply_by": form.cleaned_data["reply_by"],
+            "message": form.cleaned_data["message"],
+        },
+    ),
+    "ineligible": CaseAction(
+        services.case_mark_ineligible,
+        _said(gettext_lazy("The case was closed as ineligible.")),
+        form=lambda request, application, criteria: ReasonsForm(request.POST, criteria=criteria),
+        values=lambda form: {"reasons": form.reasons()},
+        strict=False,
+    ),
+    "invite": CaseAction(
+        _invite,
+        lambda made: _("%(count)d invitations sent.") % {"count": len(made)} if made else "",
+        code="reviews.assignment.invited",
+        form=lambda request, application, criteria: InviteForm(request.POST),
+        values=lambda form: {"reviewers": list(form.cleaned_data["reviewers"]), "due_on": form.cleaned_data["due_on"]},
+        expected_state=False,
+    ),
+    "moderate": CaseAction(
+        services.moderation_save,
+        _said(gettext_lazy("Moderation saved.")),
+        code="reviews.moderation.saved",
+        form=lambda request, application, criteria: ModerationForm(
+            request.POST, prefix=f"m{request.POST.get('criterion_pk', '')}"
+        ),
+        values=lambda form: {
+            "criterion_id": form.cleaned_data["criterion"],
+            "score": form.cleaned_data["score"],
+            "verdict": form.cleaned_data["verdict"],
+            "rationale": form.cleaned_data["rationale"],
+        },
+        expected_state=False,
+    ),
+    "recommend": CaseAction(
+        services.case_recommend,
+        _said(gettext_lazy("Recommendation recorded.")),
+        code="applications.application.recommended",
+        form=lambda request, application, criteria: RecommendForm(request.POST),
+        values=lambda form: {"outcome": form.cleaned_data["outcome"], "summary": form.cleaned_data["summary"]},
+    ),
+    "determination": CaseAction(
+        services.determination_record,
+        _said(gettext_lazy("Determination recorded.")),
+        code="reviews.determination.recorded",
+        form=lambda request, application, criteria: DeterminationForm(request.POST, prefix="det"),
+        values=lambda form: dict(form.cleaned_data),
+        expected_state=False,
+    ),
+    "considerations": CaseAction(
+        services.considerations_record,
+        _said(gettext_lazy("Considerations recorded.")),
+        code="reviews.considerations.recorded",
+        form=lambda request, application, criteria: ConsiderationsForm(request.POST, prefix="con"),
+        values=lambda form: dict(form.cleaned_data),
+        expected_state=False,
+    ),
+    "appoint": CaseAction(
+        services.case_appoint,
+        _said(gettext_lazy("Appointed. The register administrator will publish the appointment.")),
+        code="applications.application.appointed",
+        form=lambda request, application, criteria: AppointForm(request.POST, application=application, prefix="apt"),
+        values=lambda form: {
+            "term_start": form.cleaned_data["term_start"],
+            "term_end": form.cleaned_data["term_end"],
+            "conditions_text": form.cleaned_data["conditions"],
+            "collaborators": list(form.cleaned_data["collaborators"]),
+        },
+    ),
+    "reject": CaseAction(
+        services.case_reject,
+        _said(gettext_lazy("The application was rejected.")),
+        form=lambda request, application, criteria: ReasonsForm(request.POST, criteria=criteria, prefix="rej"),
+        values=lambda form: {"reasons": form.reasons()},
+        strict=False,
+    ),
+}
 
 
 @login_required
 def case_action(request, pk: int, action: str):
+    """Every POST of the case page: build the action's form, call its service, answer with messages."""
     application = _case(request, pk)
     if request.method != "POST":
         return redirect("reviews:case", pk=pk)
-    expected = _expected(request)
-    criteria = list(application.criteria_set.criteria.order_by("order", "code"))
-    if action == "start-screening":
-        return _run(
-            request, application, services.case_start_screening, _("Screening started."), expected_state=expected
-        )
-    if action == "send-to-review":
-        return _run(request, application, services.case_send_to_review, _("Sent to review."), expected_state=expected)
-    if action == "return":
-        form = ReturnForm(request.POST, criteria=criteria)
-        if not form.is_valid():
+    spec = CASE_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    kwargs = {}
+    if spec.form is not None:
+        criteria = list(application.criteria_set.criteria.order_by("order", "code"))
+        form = spec.form(request, application, criteria)
+        if not form.is_valid() and spec.strict:
             return _invalid(request, application, action, form)
-        return _run(
-            request,
-            application,
-            services.case_return_for_information,
-            _("Returned to the applicant for information."),
-            items=form.reasons(),
-            reply_by=form.cleaned_data["reply_by"],
-            message=form.cleaned_data["message"],
-            expected_state=expected,
-        )
-    if action == "ineligible":
-        form = ReasonsForm(request.POST, criteria=criteria)
-        form.is_valid()
-        return _run(
-            request,
-            application,
-            services.case_mark_ineligible,
-            _("The case was closed as ineligible."),
-            reasons=form.reasons(),
-            expected_state=expected,
-        )
-    if action == "invite":
-        form = InviteForm(request.POST)
-        if not form.is_valid():
-            return _invalid(request, application, action, form)
-        made, refused = services.assignment_bulk_invite(
-            applications=[application],
-            reviewers=list(form.cleaned_data["reviewers"]),
-            due_on=form.cleaned_data["due_on"],
-            actor=request.user,
-            request=request,
-        )
-        if made:
-            messages.success(request, _("%(count)d invitations sent.") % {"count": len(made)})
-        for message in refused:
-            messages.error(request, message)
-        return redirect("reviews:case", pk=pk)
-    if action == "moderate":
-        prefix = f"m{request.POST.get('criterion_pk', '')}"
-        form = ModerationForm(request.POST, prefix=prefix)
-        if not form.is_valid():
-            return _invalid(request, application, action, form)
-        return _run(
-            request,
-            application,
-            services.moderation_save,
-            _("Moderation saved."),
-            criterion_id=form.cleaned_data["criterion"],
-            score=form.cleaned_data["score"],
-            verdict=form.cleaned_data["verdict"],
-            rationale=form.cleaned_data["rationale"],
-        )
-    if action == "recommend":
-        form = RecommendForm(request.POST)
-        if not form.is_valid():
-            return _invalid(request, application, action, form)
-        return _run(
-            request,
-            application,
-            services.case_recommend,
-            _("Recommendation recorded."),
-            outcome=form.cleaned_data["outcome"],
-            summary=form.cleaned_data["summary"],
-            expected_state=expected,
-        )
-    if action == "determination":
-        form = DeterminationForm(request.POST, prefix="det")
-        if not form.is_valid():
-            return _invalid(request, application, action, form)
-        return _run(
-            request, application, services.determination_record, _("Determination recorded."), **form.cleaned_data
-        )
-    if action == "considerations":
-        form = ConsiderationsForm(request.POST, prefix="con")
-        if not form.is_valid():
-            return _invalid(request, application, action, form)
-        return _run(
-            request, application, services.considerations_record, _("Considerations recorded."), **form.cleaned_data
-        )
-    if action == "appoint":
-        form = AppointForm(request.POST, application=application, prefix="apt")
-        if not form.is_valid():
-            return _invalid(request, application, action, form)
-        return _run(
-            request,
-            application,
-            services.case_appoint,
-            _("Appointed. The register administrator will publish the appointment."),
-            term_start=form.cleaned_data["term_start"],
-            term_end=form.cleaned_data["term_end"],
-            conditions_text=form.cleaned_data["conditions"],
-            collaborators=list(form.cleaned_data["collaborators"]),
-            expected_state=expected,
-        )
-    if action == "reject":
-        form = ReasonsForm(request.POST, criteria=criteria, prefix="rej")
-        form.is_valid()
-        return _run(
-            request,
-            application,
-            services.case_reject,
-            _("The application was rejected."),
-            reasons=form.reasons(),
-            expected_state=expected,
-        )
-    raise Http404
+        kwargs = spec.values(form)
+    if spec.expected_state:
+        kwargs["expected_state"] = request.POST.get("expected_state") or None
+    try:
+        result = spec.service(application=application, actor=request.user, request=request, **kwargs)
+    except RuleViolation as exc:
+        _refused(request, exc)
+    else:
+        if success := spec.success(result):
+            messages.success(request, success)
+    return redirect("reviews:case", pk=pk)
 
 
 # -- the reviewer --------------------------------------------------------------------------------
