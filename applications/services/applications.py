@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
@@ -16,6 +17,7 @@ from agencies.selectors import public_bodies
 from audit.services import audit_record, audit_refusal
 from notifications import events
 from notifications.services import notify
+from notifications.text import name_of, sentence
 from qfapp.exceptions import RuleViolation
 
 from .. import storage
@@ -331,8 +333,12 @@ def application_submit(*, application: Application, actor: User, declaration_acc
             )
             context = {
                 "reference": application.reference,
-                "summary": _("%(organisation)s submitted its application %(reference)s.")
-                % {"organisation": application.organisation.name, "reference": application.reference},
+                "application": application,
+                "summary": sentence(
+                    gettext_noop("%(organisation)s submitted its application %(reference)s."),
+                    organisation=name_of(application.organisation),
+                    reference=application.reference,
+                ),
             }
             notify(
                 event=events.SUBMISSION_RECEIVED,
@@ -459,7 +465,7 @@ def application_withdraw(*, application: Application, reason: str, actor: User) 
                 note=reason.strip(),
             )
             if from_state != S.DRAFT:
-                context = {"reference": application.reference, "summary": reason.strip()}
+                context = {"reference": application.reference, "application": application, "summary": reason.strip()}
                 notify(
                     event=events.WITHDRAWN,
                     recipients=_members(application.organisation),

@@ -16,6 +16,7 @@ from agencies.models import Organisation, OrganisationMembership, OrganisationOf
 from audit.services import audit_record
 from notifications import events
 from notifications.services import notify
+from notifications.text import name_of, sentence
 from qfapp.exceptions import RuleViolation
 from qfapp.site import site_url
 
@@ -163,8 +164,12 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, acto
     link = reverse("applications:invitation_accept", kwargs={"token": invitation.token})
     invitee = User.objects.filter(email__iexact=email, is_active=True).first()
     context = {
-        "summary": _("%(name)s invites you to join %(organisation)s as %(role)s.")
-        % {"name": actor.display_name, "organisation": organisation.name, "role": MemberRole(role).label},
+        "summary": sentence(
+            gettext_noop("%(name)s invites you to join %(organisation)s as %(role)s."),
+            name=actor.display_name,
+            organisation=name_of(organisation),
+            role=MemberRole(role).label,
+        ),
     }
     if invitee is not None:
         notify(
