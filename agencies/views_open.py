@@ -11,14 +11,21 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .caching import public_response
 from .forms import RegisterFilterForm, normalised_filters, parse_as_of
+from .names import names
 
 LANGS = ("en", "zh-hant", "zh-hans")
 CSV_CHUNK = 500
 
 
 def _names(obj, field: str = "name") -> dict[str, str]:
-    values = {lang: getattr(obj, f"{field}_{lang.replace('-', '_')}") or "" for lang in LANGS}
-    return {lang: text or values["en"] for lang, text in values.items()}
+    return names(obj, field)[0]
+
+
+def _named(obj, **extra) -> dict:
+    """A name in the three languages by the one fallback rule; `name_language` says, for each language
+    that fell back, which language the name given is in."""
+    texts, fell_back = names(obj)
+    return {**extra, "name": texts, **({"name_language": fell_back} if fell_back else {})}
 
 
 def appointment_record(appointment) -> dict:
@@ -27,12 +34,12 @@ def appointment_record(appointment) -> dict:
         "id": appointment.pk,
         "scheme": appointment.scheme.code,
         "industry": (
-            {"code": appointment.industry.code, "name": _names(appointment.industry)}
+            _named(appointment.industry, code=appointment.industry.code)
             if appointment.industry_id
             else None
         ),
-        "agency": {"id": appointment.agency_id, "name": _names(appointment.agency)},
-        "collaborators": [{"name": _names(org)} for org in appointment.collaborators.all()],
+        "agency": _named(appointment.agency, id=appointment.agency_id),
+        "collaborators": [_named(org) for org in appointment.collaborators.all()],
         "term": {
             "start": appointment.first_start.isoformat() if appointment.first_start else None,
             "end": appointment.current_end.isoformat() if appointment.current_end else None,

@@ -279,7 +279,13 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
 ]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hant", "zh-hans"), "zh-hans": ("zh-hant", "en")}
+# The one fallback rule for names (agencies/names.py reads it for the open data too):
+# Simplified -> Traditional -> English; Traditional -> English -> Simplified; English -> Traditional.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", "zh-hant", "zh-hans"),
+    "zh-hant": ("en", "zh-hans"),
+    "zh-hans": ("zh-hant", "en"),
+}
 # Each app keeps its own catalogue; the project's shared templates use locale/ (listed last so
 # that `makemessages` run at the top files each string under the app it belongs to).
 LOCALE_APPS = ["accounts", "audit", "agencies", "applications", "reviews", "notifications"]
