@@ -155,6 +155,7 @@ def test_full_journey(
     # 2. The applicant signs up and confirms the address through the link in the e-mail.
     email = f"applicant-{lang}@example.org"
     page.goto(f"{base}/accounts/signup/")
+    page.fill("input[name=full_name]", "Chan Tai Man")
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)

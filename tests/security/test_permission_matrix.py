@@ -96,6 +96,7 @@ def _pages(objects: dict) -> list[Route]:
     return (
         [
             Route("/healthz", cells(OK, OK)),
+            Route("/favicon.ico", cells(OK, OK)),
             Route("/en/", cells(OK, OK)),
             Route("/en/dashboard/", cells(LOGIN, OK)),
             Route("/en/accounts/login/", cells(OK, to("/en/dashboard/"))),
