@@ -33,11 +33,7 @@ def appointment_record(appointment) -> dict:
     return {
         "id": appointment.pk,
         "scheme": appointment.scheme.code,
-        "industry": (
-            _named(appointment.industry, code=appointment.industry.code)
-            if appointment.industry_id
-            else None
-        ),
+        "industry": (_named(appointment.industry, code=appointment.industry.code) if appointment.industry_id else None),
         "agency": _named(appointment.agency, id=appointment.agency_id),
         "collaborators": [_named(org) for org in appointment.collaborators.all()],
         "term": {
