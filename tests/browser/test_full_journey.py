@@ -280,7 +280,11 @@ def test_full_journey(
     card.locator("textarea").fill("Pass rates: 2023 81%, 2024 84%, 2025 86%.")
     post(page, "article.card form button[type=submit]")
     snap("answered")
-    post(page, f"form[action$='/applications/{application.pk}/resubmit/'] button[type=submit]")
+    # resubmission asks on a page of its own, with the declaration again
+    post(page, f"a[href$='/applications/{application.pk}/resubmit/']")
+    snap("resubmit-declaration")
+    page.check("input[name=declaration]")
+    post(page, "#resubmit-form button[type=submit]")
     application.refresh_from_db()
     assert application.state == "submitted"
     snap("resubmitted")
@@ -372,7 +376,12 @@ def test_full_journey(
     snap("appointed")
     assert_messages(
         applicant,
-        {"application.submitted": 1, "application.information_requested": 1, "application.decided": 1},
+        {
+            "application.submitted": 1,
+            "application.information_requested": 1,
+            "application.resubmitted": 1,
+            "application.decided": 1,
+        },
         lang,
     )
 
@@ -413,6 +422,7 @@ def test_full_journey(
         {
             "application.submitted": 1,
             "application.information_requested": 1,
+            "application.resubmitted": 1,
             "application.decided": 1,
             "appointment.published": 1,
         },
