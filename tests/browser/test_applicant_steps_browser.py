@@ -219,3 +219,66 @@ def test_signup_asks_for_the_name_and_messages_use_it(page, live_server, shot, r
     body = mail.outbox[-1].body
     assert "Chan Tai Man" in body
     assert "127.0.0.1" not in body.split("\n")[0]
+
+
+def test_messages_speak_the_recipients_language_and_link_to_this_site(page, live_server, shot, setup):
+    """A Traditional Chinese member reads the receipt of a submission made by an English-speaking
+    colleague: in Chinese, with the organisation's Chinese name, linking to the address served."""
+    from django.core import mail
+
+    from notifications.models import Message
+
+    organisation, applicant = setup
+    Organisation.objects.filter(pk=organisation.pk).update(name_zh_hant="旅程學院", name_zh_hans="旅程学院")
+    applicant.preferred_language = "en"
+    applicant.save()
+    colleague = factories.UserFactory(full_name="陳大文", preferred_language="zh-hant")
+    factories.MembershipFactory(organisation=organisation, user=colleague)
+    draft = factories.ApplicationFactory(organisation=organisation, created_by=applicant, evidence=True)
+    login_as(page, live_server, applicant)
+    page.goto(f"{live_server.url}/en/applications/{draft.pk}/submit/")
+    page.check("input[name=declaration]")
+    page.locator("#submit-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    message = Message.objects.get(recipient=colleague, event="application.submitted")
+    assert f"{live_server.url}/zh-hant/applications/{draft.pk}/status/" in message.body_text
+    assert "旅程學院" in message.body_text and "submitted its application" not in message.body_text
+    assert any(live_server.url in m.body for m in mail.outbox if m.to == [colleague.email])
+    page.context.clear_cookies()
+    login_as(page, live_server, colleague)
+    page.goto(f"{live_server.url}/zh-hant/messages/{message.pk}/")
+    text = page.locator("main").inner_text()
+    assert "陳大文 您好" in text and "旅程學院" in text
+    shot(page, "applicant-steps-zh-hant-message")
+
+
+def test_sign_in_pages_speak_one_voice_and_names_fall_back_the_same_way(page, live_server, shot, reference):
+    import json
+    from datetime import date
+
+    from agencies import services
+    from agencies.models import Scheme
+
+    cache.clear()
+    for path in ("login", "signup", "password/reset"):
+        page.goto(f"{live_server.url}/zh-hant/accounts/{path}/")
+        text = page.locator("main").inner_text()
+        for word in ("你", "電子郵件", "帳號"):
+            assert word not in text, (path, word)
+    shot(page, "applicant-steps-zh-hant-password-reset")
+    agency = factories.OrganisationFactory(name="Kowloon Trades Centre", name_zh_hant="九龍行業中心", name_zh_hans="")
+    services.appointment_create(
+        agency=agency,
+        scheme=Scheme.objects.get(code="rpl"),
+        industry=factories.IndustryFactory(),
+        start=date(2024, 1, 1),
+        end=date(2099, 1, 1),
+        publish=True,
+    )
+    page.goto(f"{live_server.url}/zh-hans/register/agencies/{agency.pk}/")
+    assert "九龍行業中心" in page.locator("main").inner_text()
+    shot(page, "applicant-steps-zh-hans-fallback")
+    body = json.loads(page.request.get(f"{live_server.url}/register/appointments.json").text())
+    (record,) = [r for r in body["appointments"] if r["agency"]["id"] == agency.pk]
+    assert record["agency"]["name"]["zh-hans"] == "九龍行業中心"
+    assert record["agency"]["name_language"] == {"zh-hans": "zh-hant"}

@@ -842,3 +842,27 @@ def test_a_post_by_a_role_that_may_not_act_changes_nothing(request, objects):
                 unexpected.append(f"POST {post.path} as {role} wrote an audit row of a done action")
     print(f"refused posts: {checked} cells, {len(unexpected)} unexpected")
     assert unexpected == []
+
+
+def test_no_applicant_page_shows_another_organisations_data(request, objects):
+    """Every applicant page the applicant may open, and the collaborators search, name nothing of the
+    other applicant: not its organisation, nor a body it typed as a collaborator."""
+    from agencies.models import Organisation
+
+    other = objects["other_organisation"]
+    typed = Organisation.objects.create(name="Zephyr Partner Typed Elsewhere", name_en="Zephyr Partner Typed Elsewhere")
+    objects["elsewhere"].proposed_collaborators.add(typed)
+    client = Client()
+    client.force_login(request.getfixturevalue("applicant"))
+    secrets = [other.name, other.registration_number, typed.name]
+    routes = [r for r in _applicant_pages(objects) + _applicant_steps_pages(objects) if r.expect["applicant"] == OK]
+    routes += [Route(f"/en/applications/collaborators/search/?q={q}", {}) for q in ("Zephyr", other.name[:6], "a")]
+    routes += [Route("/en/applications/new/rpl/", {}), Route(f"/en/applications/{objects['draft'].pk}/edit/", {})]
+    leaks = []
+    for route in routes:
+        response = client.get(route.path)
+        assert response.status_code == 200, route.path
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
+        leaks += [f"{route.path}: {secret}" for secret in secrets if secret in body]
+    assert leaks == []
