@@ -7,7 +7,7 @@ string of theirs that reads differently is listed in accounts/allauth_voice.py (
 the accounts catalogue, consulted first) and given the site's wording there.
 
 Usage (idempotent; run after merging catalogues, then compile):
-  python scripts/po_voice.py          # write accounts/allauth_voice.py and fix the catalogues
+  python scripts/po_voice.py && ruff format accounts/allauth_voice.py   # the list, and the catalogues
   bash scripts/messages.sh && python scripts/po_voice.py   # after a new allauth release
 """
 
@@ -106,7 +106,7 @@ def write_module(found: dict) -> None:
         "Django's own. Do not edit by hand: run scripts/po_voice.py.",
         '"""',
         "",
-        "from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy",
+        "from django.utils.translation import IMPORTS",
         "",
         "VOICE = (",
     ]
@@ -118,6 +118,12 @@ def write_module(found: dict) -> None:
         else:
             lines.append(f"    gettext_noop({msgid!r}),")
     lines.append(")")
+    used = [
+        name
+        for name in ("gettext_noop", "ngettext_lazy", "pgettext_lazy")
+        if any(f"    {name}(" in line for line in lines)
+    ]
+    lines = [line.replace("IMPORTS", ", ".join(used)) for line in lines]
     (ROOT / "accounts" / "allauth_voice.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

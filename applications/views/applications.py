@@ -379,7 +379,7 @@ def collaborator_search(request):
 @login_required
 @require_POST
 def application_autosave(request, pk):
-    """Save a draft narrative or the fee policy as the applicant types (applications/evidence.js).
+    """Save a draft narrative or the fee policy as the applicant types (applications/autosave.js).
 
     The same services as the forms' save buttons: the same permission check and the same audit row.
     """
@@ -388,8 +388,11 @@ def application_autosave(request, pk):
         if "fee_policy" in request.POST:
             services.fee_policy_save(application=application, fee_policy=request.POST["fee_policy"], actor=request.user)
         elif "narrative" in request.POST:
+            criterion_pk = request.POST.get("criterion", "")
             criterion = get_object_or_404(
-                Criterion, pk=request.POST.get("criterion") or 0, criteria_set=application.criteria_set_id
+                Criterion,
+                pk=int(criterion_pk) if criterion_pk.isdigit() else 0,
+                criteria_set=application.criteria_set_id,
             )
             services.evidence_save(
                 application=application, criterion=criterion, narrative=request.POST["narrative"], actor=request.user

@@ -301,3 +301,9 @@ def test_site_url_setting_wins_over_the_request(client, settings, complete_draft
     client.post(f"/en/applications/{complete_draft.pk}/submit/", {"declaration": "on"}, HTTP_HOST="127.0.0.1:8100")
     message = Message.objects.get(event="application.submitted", recipient=applicant)
     assert "https://agencies.example.gov.hk/en/applications/" in message.body_text
+
+
+def test_autosave_with_a_malformed_criterion_is_a_404(client, draft, applicant):
+    client.force_login(applicant)
+    response = client.post(f"/en/applications/{draft.pk}/autosave/", {"narrative": "x", "criterion": "1 OR 1=1"})
+    assert response.status_code == 404

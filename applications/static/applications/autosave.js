@@ -59,6 +59,9 @@
       say(status && status.getAttribute("data-saving"));
       inFlight = fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) {
+          if (response.redirected) {  // the session ended: the answer is the sign-in page
+            throw new Error(status ? status.getAttribute("data-signed-out") : "");
+          }
           return response.json().catch(function () { return {}; }).then(function (data) {
             if (!response.ok || !data.saved) { throw new Error(data.error || response.statusText || String(response.status)); }
             Object.keys(sent).forEach(function (name) {
