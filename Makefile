@@ -14,7 +14,7 @@ TEST_REDIS ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 PROD_CHECK_ENV := DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-value-for-the-check \
 	DATABASE_URL=$(TEST_DB) REDIS_URL=$(TEST_REDIS) ALLOWED_HOSTS=agencies.example.gov.hk
 
-.PHONY: help venv run test lint check security services worker beat bench backup restore messages clean
+.PHONY: help venv run test test-sqlite-races lint check security services worker beat bench backup restore messages clean
 
 help:
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -51,6 +51,12 @@ security: venv ## bandit over the code; pip-audit --strict over the dependencies
 
 test: venv services lint check security ## the whole suite on PostgreSQL and Redis, as CI runs it
 	DATABASE_URL=$(TEST_DB) REDIS_URL=$(TEST_REDIS) $(BIN)/python -m pytest -p xdist -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(MAKE) test-sqlite-races
+
+# The race tests again on the embedded SQLite of `make run` (WAL, busy timeout, IMMEDIATE transactions).
+RACE_TESTS := tests/faults/test_concurrency.py tests/reviews/test_race.py
+test-sqlite-races: venv ## the race tests on SQLite as well (make test runs them)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-races.sqlite3 REDIS_URL=$(TEST_REDIS) $(BIN)/python -m pytest $(RACE_TESTS) -q
 
 worker: venv ## a Celery worker against REDIS_URL
 	$(BIN)/celery -A qfapp worker --loglevel INFO

@@ -22,6 +22,10 @@ def user_roles(user) -> set[str]:
 
 def primary_role(user) -> str:
     """A short label of the acting role for the audit trail."""
+    from .system import is_system
+
+    if is_system(user):
+        return "system"
     roles = user_roles(user)
     for role in (APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER):
         if role in roles:

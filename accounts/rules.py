@@ -3,6 +3,7 @@
 import rules
 
 from .roles import APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER, user_roles
+from .system import is_system
 
 
 @rules.predicate
@@ -23,6 +24,12 @@ def is_register_admin(user) -> bool:
 @rules.predicate
 def is_reviewer(user) -> bool:
     return REVIEWER in user_roles(user)
+
+
+@rules.predicate
+def is_system_actor(user) -> bool:
+    """The named system actor of scheduled jobs and imports (accounts.system)."""
+    return is_system(user)
 
 
 is_bureau_staff = is_case_officer | is_approver | is_register_admin

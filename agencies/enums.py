@@ -12,6 +12,14 @@ class CriterionKind(models.TextChoices):
     MERIT = "merit", _("Merit (scored 0-4)")
 
 
+class EvidenceRequirement(models.TextChoices):
+    """What an application must give against a criterion to be complete."""
+
+    NARRATIVE = "narrative", _("A narrative")
+    DOCUMENT = "document", _("At least one document")
+    BOTH = "both", _("A narrative and at least one document")
+
+
 class EntityType(models.TextChoices):
     COMPANY = "company", _("Company")
     STATUTORY_BODY = "statutory_body", _("Statutory body")
@@ -36,6 +44,8 @@ class TermKind(models.TextChoices):
 class RegisterStatus(models.TextChoices):
     CURRENT = "current", _("Current")
     UPCOMING = "upcoming", _("Upcoming")
+    # Between two terms: the last one has ended and the next has not begun.
+    LAPSED = "lapsed", _("Lapsed")
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
 

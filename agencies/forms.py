@@ -42,6 +42,16 @@ class RegisterFilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
+    def add_as_of(self, value: str | None) -> None:
+        """Show the date the register is read as of, as a date input of the same GET form."""
+        self.fields["as_of"] = forms.CharField(
+            label=_("As of"),
+            required=False,
+            initial=value,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            help_text=_("The register as it stood on this date."),
+        )
+
     def selector_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
@@ -75,7 +85,14 @@ class VaryConditionsForm(forms.Form):
     conditions_zh_hans = forms.CharField(
         label=_("Conditions (Simplified Chinese)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    note = forms.CharField(label=_("Reason for the variation"), required=False, max_length=1000)
+    grounds = forms.CharField(
+        label=_("Grounds of the variation"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    effective = forms.DateField(
+        label=_("Varied with effect from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,3 +128,30 @@ class CancelForm(forms.Form):
         if not grounds:
             raise forms.ValidationError(_("Give the grounds of the cancellation."))
         return grounds
+
+
+def _date_field(label):
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+
+
+class TermRecordForm(forms.Form):
+    """One past term of an appointment, with the date it was decided."""
+
+    start = _date_field(_("Term starts"))
+    end = _date_field(_("Term ends"))
+    decided_on = _date_field(_("Decided on"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        help_text=_("Where the decision is recorded, e.g. the Gazette notice or the letter of appointment."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import CriterionKind, EntityType, MemberRole, RegisterEventKind, SchemeCode, TermKind
+from .enums import CriterionKind, EntityType, EvidenceRequirement, MemberRole, RegisterEventKind, SchemeCode, TermKind
 
 phone_validator = RegexValidator(
     r"^\(852\) \d{4}-\d{4}$|^\+?[0-9 ()-]{6,30}$", _("Enter a telephone number such as (852) 2508-8865.")
@@ -48,6 +49,17 @@ class Scheme(models.Model):
         return self.name
 
 
+class CriteriaSetInUse(ValidationError):
+    """A change to a criteria set (or one of its criteria) that applications are bound to."""
+
+    def __init__(self, criteria_set):
+        super().__init__(
+            _("%(set)s is used by applications and cannot be changed: make a new version instead.")
+            % {"set": criteria_set},
+            code="criteria_set_in_use",
+        )
+
+
 class CriteriaSet(models.Model):
     """A version of a scheme's appointment criteria. Applications keep the version they started under."""
 
@@ -66,6 +78,26 @@ class CriteriaSet(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme.code.upper()} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.in_use:
+            stored = type(self).objects.get(pk=self.pk)
+            changed = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if f.attname not in self.MUTABLE_WHEN_USED and getattr(stored, f.attname) != getattr(self, f.attname)
+            ]
+            if changed:
+                raise CriteriaSetInUse(self)
+        super().save(*args, **kwargs)
+
+    # Whether new applications start under it is the only thing that may change once it is used.
+    MUTABLE_WHEN_USED = frozenset({"is_active"})
+
+    @property
+    def in_use(self) -> bool:
+        """Used by any application: then immutable, and a change means a new version."""
+        return self.pk is not None and self.applications.exists()
+
 
 class Criterion(models.Model):
     criteria_set = models.ForeignKey(
@@ -79,6 +111,13 @@ class Criterion(models.Model):
     weight = models.DecimalField(
         _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
     )
+    requires = models.CharField(
+        _("evidence required"),
+        max_length=10,
+        choices=EvidenceRequirement.choices,
+        default=EvidenceRequirement.NARRATIVE,
+        help_text=_("What an application must give against this criterion to be complete."),
+    )
 
     class Meta:
         verbose_name = _("criterion")
@@ -88,6 +127,21 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        criteria_set = CriteriaSet.objects.get(pk=self.criteria_set_id)
+        if criteria_set.in_use:
+            if self.pk is None:
+                raise CriteriaSetInUse(criteria_set)
+            stored = type(self).objects.get(pk=self.pk)
+            if any(getattr(stored, f.attname) != getattr(self, f.attname) for f in self._meta.concrete_fields):
+                raise CriteriaSetInUse(criteria_set)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.criteria_set.in_use:
+            raise CriteriaSetInUse(self.criteria_set)
+        return super().delete(*args, **kwargs)
 
     @property
     def is_gate(self) -> bool:
@@ -207,6 +261,11 @@ class Appointment(models.Model):
     def __str__(self) -> str:
         where = self.industry.name if self.industry_id else self.scheme.name
         return f"{self.agency} – {where}"
+
+    @property
+    def last_term(self) -> "AppointmentTerm | None":
+        """The latest term (the one a re-appointment follows)."""
+        return self.terms.order_by("-start").first()
 
 
 class AppointmentTerm(models.Model):

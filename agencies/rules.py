@@ -1,6 +1,6 @@
 import rules
 
-from accounts.rules import is_register_admin
+from accounts.rules import is_approver, is_register_admin, is_system_actor
 
 from .enums import MemberRole
 from .models import OrganisationMembership
@@ -35,3 +35,13 @@ rules.add_perm("agencies.view_organisation_private", is_org_member)
 rules.add_perm("agencies.edit_organisation", is_org_editor)
 rules.add_perm("agencies.manage_members", is_org_owner)
 rules.add_perm("agencies.manage_register", is_register_admin)
+# Appointing, re-appointing, varying and cancelling are decisions of the Secretary for Education,
+# taken by the approver; the register administrator publishes what was decided (Cap. 592 s.8).
+# The named system actor may record appointments and publish them (imports, scheduled jobs), but
+# never vary or cancel one.
+rules.add_perm("agencies.decide_appointment", is_approver | is_system_actor)
+rules.add_perm("agencies.vary_appointment", is_approver)
+rules.add_perm("agencies.cancel_appointment", is_approver)
+rules.add_perm("agencies.publish_appointment", is_register_admin | is_system_actor)
+# The appointment's management page: the register administrator and the approver.
+rules.add_perm("agencies.view_appointment_management", is_register_admin | is_approver)

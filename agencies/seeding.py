@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from .enums import RegisterEventKind, SchemeCode, TermKind
+from .enums import EvidenceRequirement, RegisterEventKind, SchemeCode, TermKind
 from .models import (
     Appointment,
     AppointmentTerm,
@@ -89,6 +89,7 @@ def load_reference(path: Path = DATA_DIR / "reference.json") -> SeedReport:
                 code=crit["code"],
                 order=order,
                 kind=crit["kind"],
+                requires=crit.get("requires", EvidenceRequirement.NARRATIVE),
                 weight=Decimal(crit["weight"]),
                 title=crit["title"]["en"],
                 guidance=crit["guidance"]["en"],

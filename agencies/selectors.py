@@ -3,8 +3,23 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    DateField,
+    Exists,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.fields import CharField
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 
 from .enums import RegisterEventKind, RegisterStatus, SchemeCode
@@ -19,7 +34,13 @@ from .models import (
     RegisterEvent,
 )
 
-STATUS_ORDER = [RegisterStatus.CURRENT, RegisterStatus.UPCOMING, RegisterStatus.EXPIRED, RegisterStatus.CANCELLED]
+STATUS_ORDER = [
+    RegisterStatus.CURRENT,
+    RegisterStatus.UPCOMING,
+    RegisterStatus.LAPSED,
+    RegisterStatus.EXPIRED,
+    RegisterStatus.CANCELLED,
+]
 
 
 def status_expression(as_of: date) -> Case:
@@ -28,11 +49,44 @@ def status_expression(as_of: date) -> Case:
     return Case(
         When(cancelled_on__isnull=False, cancelled_on__lte=as_of, then=Value(RegisterStatus.CANCELLED.value)),
         When(Exists(covering), then=Value(RegisterStatus.CURRENT.value)),
-        # No term covers the date but one ends after it: the next term has not started yet.
-        When(current_end__gt=as_of, then=Value(RegisterStatus.UPCOMING.value)),
+        # No term covers the date but one ends after it: the next term has not started yet. Before
+        # the first term that is "upcoming"; between two terms the appointment has lapsed.
+        When(current_end__gt=as_of, first_start__gt=as_of, then=Value(RegisterStatus.UPCOMING.value)),
+        When(current_end__gt=as_of, then=Value(RegisterStatus.LAPSED.value)),
         default=Value(RegisterStatus.EXPIRED.value),
         output_field=CharField(),
     )
+
+
+def _term_field(as_of: date, name: str) -> Coalesce:
+    """A field of the term shown for the date: the latest term begun by then (the one in force, or the
+    last one of an expired or lapsed appointment), else the first term (an upcoming appointment)."""
+    terms = AppointmentTerm.objects.filter(appointment=OuterRef("pk"))
+    begun = terms.filter(start__lte=as_of).order_by("-start").values(name)[:1]
+    first = terms.order_by("start").values(name)[:1]
+    return Coalesce(Subquery(begun), Subquery(first), output_field=DateField())
+
+
+class _TermsJSON(Aggregate):
+    """Every term of an appointment as one JSON array (PostgreSQL's jsonb_agg, SQLite's json_group_array)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _terms_history() -> Subquery:
+    record = JSONObject(start="start", end="end", kind="kind")
+    rows = (
+        AppointmentTerm.objects.filter(appointment=OuterRef("pk"))
+        .order_by()
+        .values("appointment")
+        .annotate(history=_TermsJSON(record))
+        .values("history")
+    )
+    return Subquery(rows, output_field=JSONField())
 
 
 def _rank(field_name: str, values: list) -> Case:
@@ -44,8 +98,13 @@ def _rank(field_name: str, values: list) -> Case:
 
 
 def appointments_with_status(*, as_of: date) -> QuerySet[Appointment]:
-    """Every appointment (published or not) annotated with `status` as of the date."""
-    return Appointment.objects.annotate(status=status_expression(as_of)).select_related("agency", "scheme", "industry")
+    """Every appointment (published or not) annotated with `status` as of the date, and with
+    `term_start` and `term_end`: the term in force on the date (see `_term_field`)."""
+    return Appointment.objects.annotate(
+        status=status_expression(as_of),
+        term_start=_term_field(as_of, "start"),
+        term_end=_term_field(as_of, "end"),
+    ).select_related("agency", "scheme", "industry")
 
 
 def register_list(
@@ -55,11 +114,13 @@ def register_list(
     industry: str | None = None,
     agency: int | None = None,
     status: str | None = None,
+    with_history: bool = False,
 ) -> QuerySet[Appointment]:
     """Published appointments with `status` as of the date: current first, then RPL before PQ, by industry order.
 
     Filters take a scheme code, an industry code, an agency id and a status value. Two queries
-    when evaluated (the appointments, then their collaborating bodies).
+    when evaluated (the appointments, then their collaborating bodies). `with_history` adds
+    `terms_history`, every term as a list of {start, end, kind} in the same query.
     """
     qs = (
         appointments_with_status(as_of=as_of)
@@ -71,6 +132,8 @@ def register_list(
         .prefetch_related(Prefetch("collaborators", queryset=Organisation.objects.order_by("pk")))
         .order_by("status_rank", "scheme_rank", "industry__sort_order", "industry__code", "agency__name_en", "pk")
     )
+    if with_history:
+        qs = qs.annotate(terms_history=_terms_history())
     if scheme:
         qs = qs.filter(scheme__code=scheme)
     if industry:
@@ -80,6 +143,11 @@ def register_list(
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def appointed_list(*, as_of: date) -> QuerySet[Appointment]:
+    """The published appointments in force on the date, in the register's order: the Secretary's list."""
+    return register_list(as_of=as_of, status=RegisterStatus.CURRENT)
 
 
 def register_filter_choices() -> tuple[list[Industry], list[Organisation]]:
@@ -187,3 +255,30 @@ def public_bodies_search(*, query: str, limit: int = 20) -> QuerySet[Organisatio
         return Organisation.objects.none()
     match = Q(name_en__icontains=query) | Q(name_zh_hant__icontains=query) | Q(name_zh_hans__icontains=query)
     return public_bodies().filter(match).order_by("name_en", "pk")[:limit]
+
+
+DECISION_ACTIONS = (
+    "agencies.appointment.created",
+    "agencies.appointment.reappointed",
+    "agencies.appointment.varied",
+    "agencies.appointment.cancelled",
+    "agencies.appointment.published",
+    "agencies.appointment.unpublished",
+)
+
+
+def appointment_decisions(*, appointment: Appointment) -> QuerySet:
+    """Every decision taken on an appointment (appointed, re-appointed, varied, cancelled) and every
+    publication, oldest first, each with its author: from the audit trail, one query."""
+    from audit.models import AuditEntry
+
+    return (
+        AuditEntry.objects.filter(
+            object_type=Appointment._meta.label_lower,
+            object_id=str(appointment.pk),
+            outcome=AuditEntry.Outcome.DONE,
+            action__in=DECISION_ACTIONS,
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, audit_refusal
+from qfapp import domain_events
 from qfapp.exceptions import RuleViolation
 
 from .enums import RegisterEventKind, TermKind
@@ -76,7 +77,32 @@ def _insert_term(*, appointment: Appointment, **fields) -> AppointmentTerm:
         raise RuleViolation(_("This agency already holds a term for this industry that overlaps these dates.")) from exc
 
 
-@transaction.atomic
+def _check_actor(actor, perm: str, message: str, obj=None) -> None:
+    """Every change to a decision, an appointment or the register names who makes it, and that actor
+    must hold the permission; scheduled jobs and imports pass accounts.system.system_actor()."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm, obj):
+        raise RuleViolation(message)
+
+
+@contextmanager
+def _audited_refusal(*, obj, actor, action: str):
+    """Audit a refused attempt outside the rolled-back transaction, so that the refusal survives."""
+    try:
+        yield
+    except RuleViolation as exc:
+        audit_refusal(action=action, obj=obj, actor=actor, note="; ".join(exc.messages))
+        raise
+
+
+def _may_decide(actor, obj) -> None:
+    _check_actor(
+        actor,
+        "agencies.decide_appointment",
+        _("Only an approver, for the Secretary for Education, may appoint or re-appoint an agency."),
+        obj,
+    )
+
+
 def appointment_create(
     *,
     agency: Organisation,
@@ -84,7 +110,7 @@ def appointment_create(
     industry: Industry | None,
     start: date,
     end: date,
-    actor=None,
+    actor,
     enquiry_phone: str = "",
     conditions: str = "",
     collaborators=(),
@@ -92,124 +118,115 @@ def appointment_create(
     decided_on: date | None = None,
     note: str = "",
 ) -> Appointment:
-    """Appoint an agency with a first term. Raises RuleViolation for a bad or overlapping term."""
-    appointment = Appointment(
-        agency=agency, scheme=scheme, industry=industry, enquiry_phone=enquiry_phone, conditions=conditions
-    )
-    _check_term(appointment=appointment, start=start, end=end)
-    appointment.save()
-    appointment.collaborators.set(collaborators)
-    _insert_term(
-        appointment=appointment,
-        kind=TermKind.FIRST,
-        start=start,
-        end=end,
-        decided_on=decided_on,
-        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-        note=note,
-    )
-    appointment_refresh_dates(appointment=appointment)
-    audit_record(
-        action="agencies.appointment.created",
-        obj=appointment,
-        actor=actor,
-        data={"start": start.isoformat(), "end": end.isoformat()},
-    )
-    if publish:
-        appointment_publish(appointment=appointment, actor=actor)
+    """Appoint an agency with a first term. `actor` is required: an approver (or the system actor).
+    Raises RuleViolation for a missing or unauthorised actor, or a bad or overlapping term."""
+    with _audited_refusal(obj=agency, actor=actor, action="agencies.appointment.created"), transaction.atomic():
+        _may_decide(actor, agency)
+        appointment = Appointment(
+            agency=agency, scheme=scheme, industry=industry, enquiry_phone=enquiry_phone, conditions=conditions
+        )
+        _check_term(appointment=appointment, start=start, end=end)
+        appointment.save()
+        appointment.collaborators.set(collaborators)
+        _insert_term(
+            appointment=appointment,
+            kind=TermKind.FIRST,
+            start=start,
+            end=end,
+            decided_on=decided_on,
+            decided_by=actor,
+            note=note,
+        )
+        appointment_refresh_dates(appointment=appointment)
+        data = {"start": start.isoformat(), "end": end.isoformat()}
+        audit_record(action="agencies.appointment.created", obj=appointment, actor=actor, data=data)
+        domain_events.publish(domain_events.APPOINTMENT_CREATED, obj=appointment, actor=actor, **data)
+        if publish:
+            appointment_publish(appointment=appointment, actor=actor)
     return appointment
 
 
-@transaction.atomic
 def appointment_reappoint(
-    *, appointment: Appointment, start: date, end: date, actor=None, decided_on: date | None = None, note: str = ""
+    *, appointment: Appointment, start: date, end: date, actor, decided_on: date | None = None, note: str = ""
 ) -> AppointmentTerm:
-    """Add a re-appointment term; the law requires it to be made on or before the current term's end."""
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.cancelled_on:
-        raise RuleViolation(_("A cancelled appointment cannot be renewed."))
-    decided = decided_on or timezone.localdate()
-    if appointment.current_end and decided > appointment.current_end:
-        raise RuleViolation(_("A re-appointment must be made on or before the end of the current term."))
-    _check_term(appointment=appointment, start=start, end=end)
-    term = _insert_term(
-        appointment=appointment,
-        kind=TermKind.REAPPOINTMENT,
-        start=start,
-        end=end,
-        decided_on=decided,
-        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-        note=note,
-    )
-    appointment_refresh_dates(appointment=appointment)
-    audit_record(
-        action="agencies.appointment.reappointed",
-        obj=appointment,
-        actor=actor,
-        data={"start": start.isoformat(), "end": end.isoformat()},
-    )
-    if appointment.is_published:
-        RegisterEvent.objects.create(
-            appointment=appointment, kind=RegisterEventKind.REAPPOINTED, occurred_at=timezone.now()
+    """Add a re-appointment term; the law requires it to be made on or before the current term's end.
+    `actor` is required: an approver (or the system actor). Raises RuleViolation."""
+    with (
+        _audited_refusal(obj=appointment, actor=actor, action="agencies.appointment.reappointed"),
+        transaction.atomic(),
+    ):
+        _may_decide(actor, appointment)
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.cancelled_on:
+            raise RuleViolation(_("A cancelled appointment cannot be renewed."))
+        decided = decided_on or timezone.localdate()
+        if appointment.current_end and decided > appointment.current_end:
+            raise RuleViolation(_("A re-appointment must be made on or before the end of the current term."))
+        _check_term(appointment=appointment, start=start, end=end)
+        term = _insert_term(
+            appointment=appointment,
+            kind=TermKind.REAPPOINTMENT,
+            start=start,
+            end=end,
+            decided_on=decided,
+            decided_by=actor,
+            note=note,
         )
+        appointment_refresh_dates(appointment=appointment)
+        data = {"start": start.isoformat(), "end": end.isoformat()}
+        audit_record(action="agencies.appointment.reappointed", obj=appointment, actor=actor, data=data)
+        if appointment.is_published:
+            RegisterEvent.objects.create(
+                appointment=appointment, kind=RegisterEventKind.REAPPOINTED, occurred_at=timezone.now()
+            )
+        domain_events.publish(domain_events.APPOINTMENT_REAPPOINTED, obj=appointment, actor=actor, **data)
     return term
 
 
-@transaction.atomic
-def appointment_publish(*, appointment: Appointment, actor=None) -> Appointment:
-    """Show the appointment on the public register."""
-    if appointment.is_published:
-        return appointment
-    appointment.is_published = True
-    appointment.published_at = timezone.now()
-    appointment.save(update_fields=["is_published", "published_at", "updated_at"])
-    RegisterEvent.objects.create(appointment=appointment, kind=RegisterEventKind.PUBLISHED, occurred_at=timezone.now())
-    audit_record(
-        action="agencies.appointment.published",
-        obj=appointment,
-        actor=actor,
-        from_state="unpublished",
-        to_state="published",
-    )
-    _notify_published(appointment=appointment)
-    register_changed()
+def appointment_publish(*, appointment: Appointment, actor) -> Appointment:
+    """Show the appointment on the public register. `actor` is required: a register administrator (or
+    the system actor). Raises RuleViolation for anyone else."""
+    with (
+        _audited_refusal(obj=appointment, actor=actor, action="agencies.appointment.published"),
+        transaction.atomic(),
+    ):
+        _check_actor(
+            actor,
+            "agencies.publish_appointment",
+            _("Only a register administrator may publish an appointment on the register."),
+            appointment,
+        )
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.is_published:
+            return appointment
+        appointment.is_published = True
+        appointment.published_at = timezone.now()
+        appointment.save(update_fields=["is_published", "published_at", "updated_at"])
+        RegisterEvent.objects.create(
+            appointment=appointment, kind=RegisterEventKind.PUBLISHED, occurred_at=timezone.now()
+        )
+        audit_record(
+            action="agencies.appointment.published",
+            obj=appointment,
+            actor=actor,
+            from_state="unpublished",
+            to_state="published",
+        )
+        domain_events.publish(domain_events.APPOINTMENT_PUBLISHED, obj=appointment, actor=actor)
+        register_changed()
     return appointment
-
-
-def _notify_published(*, appointment: Appointment) -> None:
-    """Tell the agency's people that their appointment is on the public register."""
-    from django.urls import reverse
-
-    from notifications.events import APPOINTMENT_PUBLISHED
-    from notifications.services import notify
-
-    members = [m.user for m in appointment.agency.memberships.select_related("user")]
-    if not members:
-        return
-    notify(
-        event=APPOINTMENT_PUBLISHED,
-        recipients=members,
-        # the names are read from the appointment in each recipient's language when rendered
-        context={"appointment": appointment, "term_end": appointment.current_end},
-        key=f"appointment-{appointment.pk}-{appointment.published_at:%Y%m%d%H%M%S%f}",
-        link=reverse("agencies:agency", args=[appointment.agency_id]),
-    )
 
 
 CONDITION_LANGUAGES = ("en", "zh-hant", "zh-hans")
 
 
 @contextmanager
-def _register_admin_change(*, appointment: Appointment, actor, action: str):
+def _register_change(*, appointment: Appointment, actor, action: str, perm: str, message: str):
     """Check the permission, run the change in one transaction, and audit a refusal outside it so it survives."""
-    try:
-        if actor is None or not actor.has_perm("agencies.manage_register"):
-            raise RuleViolation(_("Only a register administrator may change the register."))
+    with _audited_refusal(obj=appointment, actor=actor, action=action):
+        _check_actor(actor, perm, message, appointment)
         with transaction.atomic():
             yield
-    except RuleViolation as exc:
-        audit_refusal(action=action, obj=appointment, actor=actor, note=str(exc))
-        raise
 
 
 def _locked(appointment: Appointment) -> Appointment:
@@ -218,7 +235,13 @@ def _locked(appointment: Appointment) -> Appointment:
 
 def appointment_unpublish(*, appointment: Appointment, actor, note: str = "") -> Appointment:
     """Take the appointment off the public register (pages, exports and feed) at once. Raises RuleViolation."""
-    with _register_admin_change(appointment=appointment, actor=actor, action="agencies.appointment.unpublished"):
+    with _register_change(
+        appointment=appointment,
+        actor=actor,
+        action="agencies.appointment.unpublished",
+        perm="agencies.manage_register",
+        message=_("Only a register administrator may change the register."),
+    ):
         appointment = _locked(appointment)
         if not appointment.is_published:
             raise RuleViolation(_("This appointment is not on the public register."))
@@ -232,6 +255,7 @@ def appointment_unpublish(*, appointment: Appointment, actor, note: str = "") ->
             to_state="unpublished",
             note=note,
         )
+        domain_events.publish(domain_events.APPOINTMENT_UNPUBLISHED, obj=appointment, actor=actor)
         register_changed()
     return appointment
 
@@ -240,15 +264,49 @@ def _conditions_of(appointment: Appointment) -> dict[str, str]:
     return {lang: getattr(appointment, f"conditions_{lang.replace('-', '_')}") or "" for lang in CONDITION_LANGUAGES}
 
 
-def appointment_vary(*, appointment: Appointment, conditions: dict[str, str], actor, note: str = "") -> Appointment:
-    """Replace the conditions or restrictions in the three languages (`conditions` maps a language code to text).
+def _check_effective(appointment: Appointment, effective: date, *, before: str, after: str) -> None:
+    if appointment.first_start and effective < appointment.first_start:
+        raise RuleViolation(before)
+    if appointment.current_end and effective > appointment.current_end:
+        raise RuleViolation(after)
 
-    Raises RuleViolation for a cancelled appointment or unchanged conditions.
+
+def appointment_vary(
+    *,
+    appointment: Appointment,
+    conditions: dict[str, str],
+    actor,
+    grounds: str = "",
+    effective: date | None = None,
+    note: str = "",
+) -> Appointment:
+    """Vary the conditions or restrictions (Cap. 592 s.8(1)) in the three languages, with grounds and an
+    effective date (today when not given): a decision for the Secretary, taken by an approver.
+    `conditions` maps a language code to text; `note` is the older name of `grounds`.
+
+    Raises RuleViolation for anyone but an approver, a cancelled appointment, no grounds, an effective
+    date outside the terms, or unchanged conditions.
     """
-    with _register_admin_change(appointment=appointment, actor=actor, action="agencies.appointment.varied"):
+    with _register_change(
+        appointment=appointment,
+        actor=actor,
+        action="agencies.appointment.varied",
+        perm="agencies.vary_appointment",
+        message=_("Only an approver, for the Secretary for Education, may vary the conditions of an appointment."),
+    ):
         appointment = _locked(appointment)
+        grounds = (grounds or note or "").strip()
+        effective = effective or timezone.localdate()
         if appointment.cancelled_on:
             raise RuleViolation(_("The conditions of a cancelled appointment cannot be varied."))
+        if not grounds:
+            raise RuleViolation(_("Give the grounds of the variation."))
+        _check_effective(
+            appointment,
+            effective,
+            before=_("A variation cannot take effect before the first appointment began."),
+            after=_("A variation cannot take effect after the current term has ended."),
+        )
         before = _conditions_of(appointment)
         after = {lang: (conditions.get(lang) or "").strip() for lang in CONDITION_LANGUAGES}
         if before == after:
@@ -258,37 +316,47 @@ def appointment_vary(*, appointment: Appointment, conditions: dict[str, str], ac
         appointment.save(
             update_fields=[f"conditions_{lang.replace('-', '_')}" for lang in CONDITION_LANGUAGES] + ["updated_at"]
         )
+        data = {"from": before, "to": after, "effective": effective.isoformat()}
         audit_record(
             action="agencies.appointment.varied",
             obj=appointment,
             actor=actor,
             from_state="conditions",
             to_state="conditions",
-            note=note,
-            data={"from": before, "to": after},
+            note=grounds,
+            data=data,
         )
         if appointment.is_published:
             RegisterEvent.objects.create(
-                appointment=appointment, kind=RegisterEventKind.VARIED, occurred_at=timezone.now(), note=note
+                appointment=appointment, kind=RegisterEventKind.VARIED, occurred_at=timezone.now(), note=grounds
             )
+        domain_events.publish(domain_events.APPOINTMENT_VARIED, obj=appointment, actor=actor, grounds=grounds, **data)
         register_changed()
     return appointment
 
 
 def appointment_cancel(*, appointment: Appointment, effective: date, grounds: str, actor) -> Appointment:
-    """Cancel the appointment with effect from a date within its terms, with grounds. Raises RuleViolation."""
-    with _register_admin_change(appointment=appointment, actor=actor, action="agencies.appointment.cancelled"):
+    """Cancel the appointment (Cap. 592 s.8(5)) with effect from a date within its terms, with grounds: a
+    decision for the Secretary, taken by an approver. Raises RuleViolation."""
+    with _register_change(
+        appointment=appointment,
+        actor=actor,
+        action="agencies.appointment.cancelled",
+        perm="agencies.cancel_appointment",
+        message=_("Only an approver, for the Secretary for Education, may cancel an appointment."),
+    ):
         appointment = _locked(appointment)
         grounds = (grounds or "").strip()
         if not grounds:
             raise RuleViolation(_("Give the grounds of the cancellation."))
         if appointment.cancelled_on:
             raise RuleViolation(_("This appointment has already been cancelled."))
-        if appointment.first_start and effective < appointment.first_start:
-            raise RuleViolation(_("A cancellation cannot take effect before the first appointment began."))
-        if appointment.current_end and effective > appointment.current_end:
-            raise RuleViolation(_("A cancellation cannot take effect after the current term has ended."))
-        status_before = "appointed"
+        _check_effective(
+            appointment,
+            effective,
+            before=_("A cancellation cannot take effect before the first appointment began."),
+            after=_("A cancellation cannot take effect after the current term has ended."),
+        )
         appointment.cancelled_on = effective
         appointment.cancellation_grounds = grounds
         appointment.save(update_fields=["cancelled_on", "cancellation_grounds", "updated_at"])
@@ -296,7 +364,7 @@ def appointment_cancel(*, appointment: Appointment, effective: date, grounds: st
             action="agencies.appointment.cancelled",
             obj=appointment,
             actor=actor,
-            from_state=status_before,
+            from_state="appointed",
             to_state="cancelled",
             note=grounds,
             data={"effective": effective.isoformat()},
@@ -305,5 +373,95 @@ def appointment_cancel(*, appointment: Appointment, effective: date, grounds: st
             RegisterEvent.objects.create(
                 appointment=appointment, kind=RegisterEventKind.CANCELLED, occurred_at=timezone.now(), note=grounds
             )
+        domain_events.publish(
+            domain_events.APPOINTMENT_CANCELLED,
+            obj=appointment,
+            actor=actor,
+            grounds=grounds,
+            effective=effective.isoformat(),
+        )
         register_changed()
     return appointment
+
+
+def criteria_set_new_version(*, criteria_set, actor):
+    """Copy a criteria set, with its criteria in every language, as the scheme's next version, not yet
+    in use for new applications (so that it can be edited first). The way to change criteria that
+    applications are bound to. Only a register administrator. Raises RuleViolation."""
+    from .models import CriteriaSet
+
+    with _audited_refusal(obj=criteria_set, actor=actor, action="agencies.criteria_set.versioned"):
+        _check_actor(actor, "agencies.manage_register", _("Only a register administrator may change the criteria."))
+        with transaction.atomic():
+            latest = (
+                CriteriaSet.objects.select_for_update().filter(scheme_id=criteria_set.scheme_id).order_by("-version")
+            ).first()
+            copy = CriteriaSet.objects.get(pk=criteria_set.pk)
+            criteria = list(copy.criteria.all())
+            copy.pk = None
+            copy.version = latest.version + 1
+            copy.is_active = False
+            copy.effective_from = timezone.localdate()
+            copy.save()
+            for criterion in criteria:
+                criterion.pk = None
+                criterion.criteria_set = copy
+                criterion.save()
+            audit_record(
+                action="agencies.criteria_set.versioned",
+                obj=copy,
+                actor=actor,
+                data={"from": criteria_set.pk, "version": copy.version},
+            )
+    return copy
+
+
+def _renumber_terms(appointment: Appointment) -> None:
+    """The earliest term is the first appointment; every later one a re-appointment."""
+    first = appointment.terms.order_by("start").values_list("pk", flat=True).first()
+    appointment.terms.exclude(pk=first).exclude(kind=TermKind.REAPPOINTMENT).update(kind=TermKind.REAPPOINTMENT)
+    appointment.terms.filter(pk=first).exclude(kind=TermKind.FIRST).update(kind=TermKind.FIRST)
+
+
+def appointment_term_record(
+    *, appointment: Appointment, start: date, end: date, decided_on: date, actor, note: str = ""
+) -> AppointmentTerm:
+    """Record a term decided before this system (or outside it) with its decision date.
+
+    The register administrators keep the history; the same no-overlap rule holds as for any term.
+    Raises RuleViolation for a bad date, an overlap or a missing permission.
+    """
+    with _register_change(
+        appointment=appointment,
+        actor=actor,
+        action="agencies.appointment.term_recorded",
+        perm="agencies.manage_register",
+        message=_("Only a register administrator may change the register."),
+    ):
+        appointment = _locked(appointment)
+        if decided_on is None:
+            raise RuleViolation(_("Give the date of the decision."))
+        if decided_on > timezone.localdate():
+            raise RuleViolation(_("The decision date cannot be in the future."))
+        if decided_on > end:
+            raise RuleViolation(_("The decision date cannot be after the end of the term."))
+        _check_term(appointment=appointment, start=start, end=end)
+        term = _insert_term(
+            appointment=appointment,
+            kind=TermKind.REAPPOINTMENT,
+            start=start,
+            end=end,
+            decided_on=decided_on,
+            note=(note or "").strip(),
+        )
+        _renumber_terms(appointment)
+        term.refresh_from_db(fields=["kind"])
+        appointment_refresh_dates(appointment=appointment)
+        audit_record(
+            action="agencies.appointment.term_recorded",
+            obj=appointment,
+            actor=actor,
+            note=term.note,
+            data={"start": start.isoformat(), "end": end.isoformat(), "decided_on": decided_on.isoformat()},
+        )
+    return term

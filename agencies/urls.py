@@ -5,6 +5,7 @@ from . import views
 app_name = "agencies"
 urlpatterns = [
     path("", views.register, name="register"),
+    path("list/", views.appointed_list, name="appointed_list"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency"),
     path("timeline/", views.timeline, name="timeline"),
     path("about/", views.about, name="about"),
@@ -15,4 +16,5 @@ urlpatterns = [
     path("manage/<int:pk>/unpublish/", views.manage_unpublish, name="manage_unpublish"),
     path("manage/<int:pk>/vary/", views.manage_vary, name="manage_vary"),
     path("manage/<int:pk>/cancel/", views.manage_cancel, name="manage_cancel"),
+    path("manage/<int:pk>/terms/new/", views.manage_term, name="manage_term"),
 ]

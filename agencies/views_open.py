@@ -28,18 +28,27 @@ def _named(obj, **extra) -> dict:
     return {**extra, "name": texts, **({"name_language": fell_back} if fell_back else {})}
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _terms(history) -> list[dict]:
+    """The appointment's terms, oldest first, as the JSON contract states them."""
+    rows = sorted(history or [], key=lambda term: term["start"])
+    return [{"start": str(t["start"])[:10], "end": str(t["end"])[:10], "kind": t["kind"]} for t in rows]
+
+
 def appointment_record(appointment) -> dict:
-    """One appointment as the JSON contract states it."""
+    """One appointment as the JSON contract states it: `term` is the term in force on as_of (or the
+    latest for an expired appointment), `terms` the whole history."""
     return {
         "id": appointment.pk,
         "scheme": appointment.scheme.code,
         "industry": (_named(appointment.industry, code=appointment.industry.code) if appointment.industry_id else None),
         "agency": _named(appointment.agency, id=appointment.agency_id),
         "collaborators": [_named(org) for org in appointment.collaborators.all()],
-        "term": {
-            "start": appointment.first_start.isoformat() if appointment.first_start else None,
-            "end": appointment.current_end.isoformat() if appointment.current_end else None,
-        },
+        "term": {"start": _iso(appointment.term_start), "end": _iso(appointment.term_end)},
+        "terms": _terms(appointment.terms_history),
         "enquiry_phone": appointment.enquiry_phone,
         "status": appointment.status,
     }
@@ -84,7 +93,7 @@ def appointments_json(request):
         kwargs, error = _selector_kwargs(params)
         if error:
             return error
-        rows = selectors.register_list(**kwargs)
+        rows = selectors.register_list(**kwargs, with_history=True)
         body = {"as_of": kwargs["as_of"].isoformat(), "appointments": [appointment_record(a) for a in rows]}
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
@@ -135,8 +144,8 @@ def csv_rows(queryset) -> Iterator[str]:
                 a.agency_id,
                 *(agency[lang] for lang in LANGS),
                 *("; ".join(c[lang] for c in collaborators) for lang in LANGS),
-                a.first_start.isoformat() if a.first_start else "",
-                a.current_end.isoformat() if a.current_end else "",
+                _iso(a.term_start) or "",
+                _iso(a.term_end) or "",
                 a.enquiry_phone,
             ]
         )

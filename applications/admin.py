@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from qfapp.admin_readonly import ReadOnlyAdminMixin
+
 from .models import Application, Document, OrganisationInvitation, OrganisationJoinRequest
 
 
@@ -12,7 +14,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: applications change only through their services (and so through the audit trail)."""
 
     list_display = ("__str__", "organisation", "scheme", "industry", "state", "submitted_at")
@@ -22,25 +24,16 @@ class ApplicationAdmin(admin.ModelAdmin):
     inlines = [DocumentInline]
     exclude = ("state", "proposed_collaborators")
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OrganisationInvitation)
-class OrganisationInvitationAdmin(admin.ModelAdmin):
+class OrganisationInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at")
     exclude = ("token",)
     readonly_fields = ("organisation", "email", "role", "invited_by", "expires_at", "accepted_at", "accepted_by")
 
 
 @admin.register(OrganisationJoinRequest)
-class OrganisationJoinRequestAdmin(admin.ModelAdmin):
+class OrganisationJoinRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "outcome", "created_at", "decided_at")
     list_filter = ("outcome",)
     readonly_fields = ("organisation", "user", "message", "outcome", "decided_at", "decided_by")

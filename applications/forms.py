@@ -177,7 +177,10 @@ class ApplicationStartForm(_ApplicationFields):
         choices=ApplicationKind.choices,
         initial=ApplicationKind.NEW,
         widget=forms.RadioSelect,
-        help_text=_("A re-appointment starts from your last approved application for the same industry."),
+        help_text=_(
+            "A re-appointment starts from your organisation's appointment for the same industry: its"
+            " collaborating bodies, conditions and last term."
+        ),
     )
 
     field_order = ["organisation", "kind", "industry", "fee_policy", "collaborators", "new_collaborators"]

@@ -10,8 +10,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from agencies.enums import MemberRole
 from agencies.models import Appointment, CriteriaSet, Criterion, Industry, Organisation, Scheme
-from reviews import conditions as review_conditions
 
+from .conditions import registered
 from .enums import WITHDRAWABLE, ApplicationKind, ApplicationState, ScanStatus
 
 S = ApplicationState
@@ -125,7 +125,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.SCREENING,
         target=S.UNDER_REVIEW,
         permission="applications.screen_application",
-        conditions=[review_conditions.evidence_complete],
+        conditions=[registered("send_to_review")],
     )
     def send_to_review(self):
         pass
@@ -135,7 +135,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.UNDER_REVIEW,
         target=S.RECOMMENDED,
         permission="applications.recommend_application",
-        conditions=[review_conditions.reviews_complete, review_conditions.flags_moderated],
+        conditions=[registered("recommend")],
     )
     def recommend(self):
         pass
@@ -146,7 +146,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.RECOMMENDED,
         target=S.APPOINTED,
         permission="applications.decide_application",
-        conditions=[review_conditions.competence_determined],
+        conditions=[registered("appoint")],
     )
     def appoint(self):
         self.decided_at = timezone.now()
@@ -156,7 +156,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         source=S.RECOMMENDED,
         target=S.REJECTED,
         permission="applications.decide_application",
-        conditions=[review_conditions.considerations_recorded],
+        conditions=[registered("reject")],
     )
     def reject(self):
         self.decided_at = timezone.now()

@@ -7,11 +7,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Criterion, Organisation, OrganisationMembership
+from agencies.models import Appointment, Criterion, Organisation, OrganisationMembership
 from audit.models import AuditEntry
 from audit.selectors import audit_for_object
 from qfapp.templatetags.qf import qfdate
 
+from .completeness import evidence_missing
 from .enums import ApplicationState
 from .models import (
     Application,
@@ -76,6 +77,10 @@ def organisation_detail(*, organisation: Organisation) -> dict:
             organisation=organisation, outcome=OrganisationJoinRequest.Outcome.PENDING
         ).select_related("user"),
         "applications": organisation.applications.select_related("scheme", "industry").order_by("-created_at"),
+        # Its appointments (decided here or recorded from before): each can be renewed from this page.
+        "appointments": organisation.appointments.filter(cancelled_on__isnull=True, current_end__isnull=False)
+        .select_related("scheme", "industry")
+        .order_by("scheme__code", "industry__sort_order", "pk"),
     }
 
 
@@ -101,8 +106,18 @@ class ChecklistRow:
         return [d for d in self.documents if d not in self.expired]
 
     @property
+    def missing(self) -> str:
+        """What the criterion still requires (applications.completeness), "" when complete."""
+        return evidence_missing(
+            requires=self.criterion.requires,
+            has_narrative=self.has_narrative,
+            documents=len(self.current_documents),
+            expired=len(self.expired),
+        )
+
+    @property
     def complete(self) -> bool:
-        return self.has_narrative or bool(self.current_documents)
+        return not self.missing
 
 
 def application_checklist(*, application: Application) -> list[ChecklistRow]:
@@ -131,13 +146,8 @@ def application_missing(
     """What stops submission: per criterion code, and under "" for the application as a whole."""
     missing: dict[str, list[str]] = {}
     for row in checklist if checklist is not None else application_checklist(application=application):
-        if not row.complete:
-            message = (
-                _("Only expired documents support this criterion: write a narrative or upload a current document.")
-                if row.expired and not row.has_narrative
-                else _("Write a narrative or upload at least one document for this criterion.")
-            )
-            missing[row.criterion.code] = [message]
+        if row.missing:
+            missing[row.criterion.code] = [row.missing]
     general = []
     if application.scheme.code == "rpl" and application.industry_id is None:
         general.append(_("Choose the industry or branch."))
@@ -174,6 +184,18 @@ def last_appointed_application(*, organisation: Organisation, scheme, industry) 
     return (
         Application.objects.filter(organisation=organisation, scheme=scheme, industry=industry, state=S.APPOINTED)
         .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def appointment_to_renew(*, organisation: Organisation, scheme, industry) -> Appointment | None:
+    """The organisation's appointment for this scheme and industry that a re-appointment renews (the one whose
+    last term ends latest, not cancelled), whether or not it was decided in this system."""
+    return (
+        Appointment.objects.filter(
+            agency=organisation, scheme=scheme, industry=industry, cancelled_on__isnull=True, current_end__isnull=False
+        )
+        .order_by("-current_end", "-pk")
         .first()
     )
 

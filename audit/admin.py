@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from qfapp.admin_readonly import ReadOnlyAdminMixin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "action",
@@ -20,12 +22,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("action", "object_id", "request_id", "note")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -126,6 +126,18 @@ if DB_IS_POSTGRES:
     # Short queries only: PostgreSQL's JIT compiler spent ~200 ms compiling the register's query
     # (cost estimates of its status subqueries cross jit_above_cost) to run it in under 5 ms.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+else:
+    # SQLite with concurrent writers (`make run` serves threads): write-ahead logging lets readers go on
+    # while one writes; IMMEDIATE takes the write lock when a transaction begins, so a second writer
+    # waits for it (up to the busy timeout) instead of failing at once with "database is locked" when
+    # its read lock cannot be upgraded; then it reads the first one's result and the rule answers.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -17,7 +17,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 
 from .settings import *  # noqa: E402,F403
-from .settings import BASE_DIR, CACHES  # noqa: E402
+from .settings import BASE_DIR, CACHES, DATABASES, DB_IS_POSTGRES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -34,3 +34,10 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files from the finders in tests (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+if not DB_IS_POSTGRES:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    # A file, not Django's shared in-memory database: threads of the race tests then meet SQLite's own
+    # locking (WAL, IMMEDIATE, busy timeout) as `make run` does. One file per xdist worker.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3")
+    }

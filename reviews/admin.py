@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from qfapp.admin_readonly import ReadOnlyAdminMixin
+
 from .models import (
     CaseReason,
     Considerations,
@@ -14,15 +16,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(ReviewAssignment)

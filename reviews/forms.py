@@ -216,6 +216,16 @@ class AppointForm(forms.Form):
     collaborators = forms.ModelMultipleChoiceField(
         label=_("Collaborating bodies"), queryset=Organisation.objects.none(), required=False
     )
+    term_reason = forms.CharField(
+        label=_("Reason for a term beyond HKCAAVQ's determination"),
+        help_text=_(
+            "Needed only when the term starts before the determination or outlasts its validity; it is recorded "
+            "with the decision."
+        ),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)

@@ -204,6 +204,11 @@ class Decision(models.Model):
     term_start = models.DateField(_("term starts"), null=True, blank=True)
     term_end = models.DateField(_("term ends"), null=True, blank=True)
     conditions = models.TextField(_("conditions or restrictions"), blank=True)
+    term_reason = models.TextField(
+        _("reason for a term beyond the determination"),
+        blank=True,
+        help_text=_("Why the term starts before HKCAAVQ's determination or outlasts its validity."),
+    )
     collaborators = models.ManyToManyField(
         Organisation, verbose_name=_("collaborating bodies"), blank=True, related_name="+"
     )

@@ -113,25 +113,12 @@ def case_assignments(*, application: Application) -> QuerySet[ReviewAssignment]:
     return application.review_assignments.select_related("reviewer").order_by("invited_at", "id")
 
 
-@dataclass
-class ChecklistRow:
-    criterion: Criterion
-    narrative: bool
-    documents: int
+def screening_checklist(*, application: Application) -> list:
+    """Per criterion: the narrative, the documents, and what the one completeness rule says is missing
+    (the applicant's checklist, the same rows)."""
+    from applications.selectors import application_checklist
 
-    @property
-    def complete(self) -> bool:
-        return self.narrative
-
-
-def screening_checklist(*, application: Application) -> list[ChecklistRow]:
-    """Per criterion: whether a narrative was given and how many documents support it."""
-    criteria = list(application.criteria_set.criteria.order_by("order", "code"))
-    narratives = set(
-        Evidence.objects.filter(application=application).exclude(narrative="").values_list("criterion_id", flat=True)
-    )
-    counts = dict(application.documents.values("criteria").annotate(n=Count("id")).values_list("criteria", "n"))
-    return [ChecklistRow(c, c.pk in narratives, counts.get(c.pk, 0)) for c in criteria]
+    return application_checklist(application=application)
 
 
 @dataclass
@@ -262,3 +249,57 @@ def case_scores(*, application: Application) -> CaseScores:
         result.moderated_total = _q(moderated)
     result.maximum = _q(result.maximum)
     return result
+
+
+@dataclass
+class Authorship:
+    what: str
+    author: object
+    at: object
+    detail: str = ""
+
+
+def case_decision_authors(*, application: Application) -> list[Authorship]:
+    """Who took each decision on the case, and when: the recommendation, HKCAAVQ's determination and
+    the considerations as recorded, the decision, and what was decided on the appointment since
+    (varied, cancelled, published). A handful of queries whatever the case."""
+    from django.utils.translation import gettext as _
+
+    from agencies.selectors import appointment_decisions
+
+    from .models import Considerations, Decision, Determination, Recommendation
+    from .templatetags.reviews_tags import action_label
+
+    rows = []
+    recommendation = Recommendation.objects.filter(application=application).select_related("recommended_by").first()
+    if recommendation:
+        rows.append(
+            Authorship(
+                _("Recommendation"),
+                recommendation.recommended_by,
+                recommendation.recommended_at,
+                recommendation.get_outcome_display(),
+            )
+        )
+    determination = Determination.objects.filter(application=application).select_related("recorded_by").first()
+    if determination:
+        rows.append(
+            Authorship(
+                _("HKCAAVQ determination recorded"),
+                determination.recorded_by,
+                determination.recorded_at,
+                determination.get_outcome_display(),
+            )
+        )
+    considerations = Considerations.objects.filter(application=application).select_related("recorded_by").first()
+    if considerations:
+        rows.append(Authorship(_("Considerations recorded"), considerations.recorded_by, considerations.recorded_at))
+    decision = Decision.objects.filter(application=application).select_related("decided_by").first()
+    if decision:
+        rows.append(Authorship(_("Decision"), decision.decided_by, decision.decided_at, decision.get_outcome_display()))
+    if application.appointment_id:
+        for entry in appointment_decisions(appointment=application.appointment):
+            if entry.action == "agencies.appointment.created":
+                continue  # the decision above
+            rows.append(Authorship(action_label(entry.action), entry.actor, entry.created_at, entry.note))
+    return rows

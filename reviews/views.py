@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +18,7 @@ from audit.selectors import audit_for_object
 from audit.services import audit_refusal
 from qfapp.exceptions import RuleViolation
 
-from . import selectors, services
+from . import conditions, selectors, services
 from .conditions import MIN_REVIEWS
 from .enums import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 from .forms import (
@@ -137,7 +138,21 @@ def bulk_assign(request):
 
 @login_required
 def case(request, pk: int):
-    application = _case(request, pk)
+    return _case_page(request, _case(request, pk))
+
+
+def _decision_warnings(application, appoint_form=None) -> dict:
+    """What the approver must see before confirming an appointment: what stops it (a gate not met, a
+    determination not valid today) and how the proposed term goes beyond the determination."""
+    blocking = conditions.appointment_blockers(application, timezone.localdate())
+    beyond = []
+    if appoint_form is not None and appoint_form.is_bound and appoint_form.is_valid():
+        data = appoint_form.cleaned_data
+        beyond = conditions.term_outside_determination(application, data["term_start"], data["term_end"])
+    return {"blocking": blocking, "beyond": beyond}
+
+
+def _case_page(request, application, *, appoint_form=None, status: int = 200):
     user = request.user
     state = application.state
     criteria = list(application.criteria_set.criteria.order_by("order", "code"))
@@ -193,9 +208,12 @@ def case(request, pk: int):
             or Considerations(fee_policy=application.fee_policy),
             prefix="con",
         )
-        context["appoint_form"] = AppointForm(application=application, prefix="apt")
+        context["appoint_form"] = appoint_form or AppointForm(application=application, prefix="apt")
+        context["determination"] = Determination.objects.filter(application=application).first()
+        context["decision_warnings"] = _decision_warnings(application, context["appoint_form"])
         context["reject_form"] = ReasonsForm(criteria=criteria, prefix="rej")
-    return render(request, "reviews/application_case.html", context)
+    context["authors"] = selectors.case_decision_authors(application=application)
+    return render(request, "reviews/application_case.html", context, status=status)
 
 
 def _invalid(request, application, action: str, form):
@@ -235,6 +253,9 @@ class CaseAction:
     values: Callable = lambda form: {}
     expected_state: bool = True
     strict: bool = True
+    # Warnings the user must see, with their form, before the service is called (the approver's term
+    # beyond HKCAAVQ's determination without a recorded reason): the page shows them and the form again.
+    confirm: Callable | None = None
 
 
 def _said(text):
@@ -318,7 +339,15 @@ CASE_ACTIONS = {
             "term_end": form.cleaned_data["term_end"],
             "conditions_text": form.cleaned_data["conditions"],
             "collaborators": list(form.cleaned_data["collaborators"]),
+            "term_reason": form.cleaned_data["term_reason"],
         },
+        confirm=lambda application, form: (
+            []
+            if form.cleaned_data["term_reason"].strip()
+            else conditions.term_outside_determination(
+                application, form.cleaned_data["term_start"], form.cleaned_data["term_end"]
+            )
+        ),
     ),
     "reject": CaseAction(
         services.case_reject,
@@ -345,6 +374,8 @@ def case_action(request, pk: int, action: str):
         form = spec.form(request, application, criteria)
         if not form.is_valid() and spec.strict:
             return _invalid(request, application, action, form)
+        if spec.confirm is not None and application.state == S.RECOMMENDED and spec.confirm(application, form):
+            return _case_page(request, application, appoint_form=form)
         kwargs = spec.values(form)
     if spec.expected_state:
         kwargs["expected_state"] = request.POST.get("expected_state") or None

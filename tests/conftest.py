@@ -1,13 +1,28 @@
 """Personas and shared fixtures. Every permission test asks as the other user too."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from accounts.roles import APPROVER, CASE_OFFICER, REGISTER_ADMIN, REVIEWER
 from agencies.enums import MemberRole
 from agencies.seeding import load_reference
 
 from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the site's default language.
+
+    A test client request activates the request's language in this thread (LocaleMiddleware) and
+    nothing resets it: without this, a test after a /zh-hant/ request reads Traditional Chinese
+    messages, so its result depends on the order the tests run in.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from qfapp.exceptions import RuleViolation
 from .. import storage
 from ..enums import ApplicationKind, ApplicationState
 from ..models import Application, Evidence, InformationRequest, ProposedQualification, ReferenceCounter
-from ..selectors import application_missing, last_appointed_application
+from ..selectors import application_missing, appointment_to_renew, last_appointed_application
 
 NARRATIVE_MAX_CHARS = 10_000
 FEE_POLICY_MAX_CHARS = 10_000
@@ -116,8 +116,10 @@ def application_start(
 ) -> Application:
     """Start a draft bound to the scheme's active criteria set.
 
-    A re-appointment is prefilled from the organisation's last appointed application for the same
-    scheme and industry and names the appointment it renews. Raises RuleViolation.
+    A re-appointment starts from the organisation's appointment for the same scheme and industry
+    (decided in this system or recorded from before it): it names that appointment and takes its
+    collaborating bodies and recognised qualifications, and, where an appointed application led to it,
+    that application's fee policy and narratives. Raises RuleViolation.
     """
     if not actor.has_perm("agencies.edit_organisation", organisation):
         raise RuleViolation(_("You may not start applications for this organisation."))
@@ -128,31 +130,34 @@ def application_start(
     criteria_set = CriteriaSet.objects.filter(scheme=scheme, is_active=True).order_by("-version").first()
     if criteria_set is None:
         raise RuleViolation(_("No criteria are in force for this scheme; applications cannot be started."))
-    previous = None
+    previous = renews = None
     if kind == ApplicationKind.REAPPOINTMENT:
-        previous = last_appointed_application(organisation=organisation, scheme=scheme, industry=industry)
-        if previous is None or previous.appointment_id is None:
+        renews = appointment_to_renew(organisation=organisation, scheme=scheme, industry=industry)
+        if renews is None:
             raise RuleViolation(
-                _("There is no appointed application of this organisation for this scheme and industry to renew."),
+                _("This organisation holds no appointment for this scheme and industry to renew."),
                 field_errors={"kind": [_("Start a new appointment instead.")]},
             )
+        # The application that led to the appointment, when it was decided in this system.
+        previous = last_appointed_application(organisation=organisation, scheme=scheme, industry=industry)
     application = Application.objects.create(
         organisation=organisation,
         scheme=scheme,
         industry=industry,
         criteria_set=criteria_set,
         kind=kind,
-        previous_appointment=previous.appointment if previous else None,
+        previous_appointment=renews,
         fee_policy=fee_policy.strip() or (previous.fee_policy if previous else ""),
         created_by=actor,
     )
     bodies = _collaborators(list(collaborators), list(new_collaborator_names), actor)
-    if previous and not bodies:
-        bodies = list(previous.proposed_collaborators.all())
+    if renews and not bodies:
+        bodies = list(renews.collaborators.all()) or (list(previous.proposed_collaborators.all()) if previous else [])
     application.proposed_collaborators.set([b for b in bodies if b.pk != organisation.pk])
-    if previous and not qualifications:
-        qualifications = [
-            {"title": q.title, "proposed_level": q.proposed_level} for q in previous.proposed_qualifications.all()
+    if renews and not qualifications:
+        source = previous.proposed_qualifications.all() if previous else []
+        qualifications = [{"title": q.title, "proposed_level": q.proposed_level} for q in source] or [
+            {"title": q.title, "proposed_level": q.qf_level} for q in renews.qualifications.all()
         ]
     _set_qualifications(application, list(qualifications))
     if previous:
@@ -169,7 +174,11 @@ def application_start(
         obj=application,
         actor=actor,
         to_state=S.DRAFT,
-        data={"kind": kind, "renews": previous.pk if previous else None},
+        data={
+            "kind": kind,
+            "renews": previous.pk if previous else None,
+            "renews_appointment": renews.pk if renews else None,
+        },
     )
     return application
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies import selectors as agencies_selectors
-from agencies.models import Criterion, Scheme
+from agencies.models import Appointment, Criterion, Scheme
 from qfapp.exceptions import RuleViolation
 
 from .. import selectors, services
-from ..enums import ApplicationState
+from ..enums import ApplicationKind, ApplicationState
 from ..forms import (
     ApplicationEditForm,
     ApplicationStartForm,
@@ -49,6 +49,22 @@ def _qualifications(formset) -> list[dict]:
     ]
 
 
+def _renewal_initial(request, scheme, organisations) -> dict:
+    """`?appointment=<id>` of one of the user's organisations prefills a re-appointment of it."""
+    pk = request.GET.get("appointment", "")
+    appointment = (
+        Appointment.objects.filter(pk=pk, scheme=scheme, agency__in=organisations).first() if pk.isdigit() else None
+    )
+    if appointment is None:
+        return {}
+    return {
+        "kind": ApplicationKind.REAPPOINTMENT,
+        "organisation": appointment.agency_id,
+        "industry": appointment.industry_id,
+        "collaborators": list(appointment.collaborators.values_list("pk", flat=True)),
+    }
+
+
 @login_required
 def application_start(request, scheme):
     scheme = get_object_or_404(Scheme, code=scheme)
@@ -56,7 +72,12 @@ def application_start(request, scheme):
     if not organisations.exists():
         messages.info(request, _("Register your organisation first: applications are made in its name."))
         return redirect("applications:organisation_create")
-    form = ApplicationStartForm(request.POST or None, scheme_code=scheme.code, organisations=organisations)
+    form = ApplicationStartForm(
+        request.POST or None,
+        initial=_renewal_initial(request, scheme, organisations),
+        scheme_code=scheme.code,
+        organisations=organisations,
+    )
     formset = QualificationFormSet(request.POST or None, prefix="qualifications") if scheme.code == "pq" else None
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         data = form.cleaned_data

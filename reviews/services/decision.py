@@ -17,6 +17,7 @@ from applications.models import Application
 from notifications import events
 from notifications.services import notify
 from notifications.text import sentence
+from qfapp import domain_events
 from qfapp.exceptions import RuleViolation
 
 from .. import conditions
@@ -25,6 +26,21 @@ from ..models import CaseReason, Considerations, Decision, Determination
 from .common import S, _applicant_link, _clean_reasons, _ctx, _members, _role_users, case_step
 
 DECIDE = "reviews.decide_case"
+
+
+def _check_appointable(app: Application, today: date) -> None:
+    """The law's preconditions of an appointment decided today: HKCAAVQ's determination that the
+    applicant is competent, valid today; the s.8(2) considerations; every gate criterion met."""
+    if not (
+        Determination.objects.filter(application=app, outcome=DeterminationOutcome.COMPETENT).exists()
+        and conditions.considerations_recorded(app)
+    ):
+        raise RuleViolation(
+            _("Record HKCAAVQ's determination that the applicant is competent, and the considerations, first.")
+        )
+    blockers = conditions.appointment_blockers(app, today)
+    if blockers:
+        raise RuleViolation(*blockers)
 
 
 def determination_record(*, application: Application, actor, request=None, **fields) -> Determination:
@@ -39,6 +55,8 @@ def determination_record(*, application: Application, actor, request=None, **fie
     ) as step:
         if fields.get("outcome") not in DeterminationOutcome.values:
             raise RuleViolation(_("Choose the outcome of the determination."))
+        if fields.get("determined_on") and fields["determined_on"] > timezone.localdate():
+            raise RuleViolation(_("The date of the determination cannot be in the future."))
         vf, vu = fields.get("valid_from"), fields.get("valid_until")
         if vf and vu and vu < vf:
             raise RuleViolation(_("The validity cannot end before it starts."))
@@ -80,11 +98,15 @@ def case_appoint(
     term_end: date,
     conditions_text: str = "",
     collaborators: Iterable[Organisation] = (),
+    term_reason: str = "",
     request=None,
     expected_state: str | None = None,
 ) -> Decision:
-    """Appoint (or re-appoint) the applicant for a term. One appointment however many approvers try
-    at once: the case row is locked and re-read. Raises RuleViolation."""
+    """Appoint (or re-appoint) the applicant for a term. Needs every gate criterion met, HKCAAVQ's
+    determination competent and valid on the decision date, and the considerations; a term that
+    starts before the determination or outlasts its validity needs `term_reason`, which is recorded.
+    One appointment however many approvers try at once: the case row is locked and re-read. Raises
+    RuleViolation."""
     return _case_appoint(
         application=application,
         actor=actor,
@@ -92,6 +114,7 @@ def case_appoint(
         term_end=term_end,
         conditions_text=conditions_text,
         collaborators=list(collaborators),
+        term_reason=term_reason,
         request=request,
         expected_state=expected_state,
     )
@@ -105,6 +128,7 @@ def _case_appoint(
     term_end: date,
     conditions_text: str,
     collaborators: list,
+    term_reason: str = "",
     request=None,
     expected_state: str | None = None,
     lock: bool = True,
@@ -120,15 +144,19 @@ def _case_appoint(
         lock=lock,
     ) as step:
         app = step.app
+        today = timezone.localdate()
+        term_reason = (term_reason or "").strip()
         if app.state == S.RECOMMENDED:
-            if not conditions.competence_determined(app):
-                raise RuleViolation(
-                    _("Record HKCAAVQ's determination that the applicant is competent, and the considerations, first.")
-                )
+            _check_appointable(app, today)
             if term_end < term_start:
                 raise RuleViolation(_("The term cannot end before it starts."))
+            beyond = conditions.term_outside_determination(app, term_start, term_end)
+            if beyond and not term_reason:
+                raise RuleViolation(
+                    *beyond,
+                    _("Give the reason for a term beyond HKCAAVQ's determination, or change the term."),
+                )
         step.transition()
-        today = timezone.localdate()
         if app.kind == ApplicationKind.REAPPOINTMENT and app.previous_appointment_id:
             appointment = app.previous_appointment
             agency_services.appointment_reappoint(
@@ -158,9 +186,6 @@ def _case_appoint(
                 decided_on=today,
                 note=app.reference,
             )
-        entry = step.audit(
-            data={"appointment": appointment.pk, "start": term_start.isoformat(), "end": term_end.isoformat()}
-        )
         Application.objects.filter(pk=app.pk).update(appointment=appointment)
         app.appointment = appointment
         decision = Decision.objects.create(
@@ -169,9 +194,15 @@ def _case_appoint(
             term_start=term_start,
             term_end=term_end,
             conditions=conditions_text,
+            term_reason=term_reason,
             decided_by=actor,
         )
         decision.collaborators.set(collaborators)
+        data = {"appointment": appointment.pk, "start": term_start.isoformat(), "end": term_end.isoformat()}
+        if term_reason:
+            data["term_reason"] = term_reason
+        entry = step.audit(note=term_reason, data=data)
+        domain_events.publish(domain_events.CASE_APPOINTED, obj=app, actor=actor, decision=decision, **data)
         notify(
             event=events.DECISION_MADE,
             recipients=_members(app),
@@ -228,7 +259,6 @@ def case_reject(
             if not conditions.considerations_recorded(app):
                 raise RuleViolation(_("Record the considerations first."))
         step.transition()
-        entry = step.audit()
         decision = Decision.objects.create(application=app, outcome=Outcome.REJECT, decided_by=actor)
         CaseReason.objects.bulk_create(
             [
@@ -236,6 +266,8 @@ def case_reject(
                 for c, t in cleaned
             ]
         )
+        entry = step.audit()
+        domain_events.publish(domain_events.CASE_REJECTED, obj=app, actor=actor, decision=decision)
         notify(
             event=events.DECISION_MADE,
             recipients=_members(app),

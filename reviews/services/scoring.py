@@ -248,6 +248,16 @@ def case_recommend(
                     _("Moderate every flagged criterion first: %(codes)s.")
                     % {"codes": ", ".join(c.code for c in scores.unmoderated_flags)}
                 )
+            failed = conditions.failed_gates(app) if outcome == Outcome.APPOINT else []
+            if failed:
+                raise RuleViolation(
+                    _(
+                        "Gate criteria not met: %(codes)s. The case cannot be recommended for appointment: "
+                        "recommend rejection, or return it to the applicant for information so that the "
+                        "reviewers can reassess."
+                    )
+                    % {"codes": ", ".join(c.code for c in failed)}
+                )
         step.transition()
         entry = step.audit(note=summary.strip(), data={"outcome": outcome})
         scores = case_scores(application=app)

@@ -2,22 +2,24 @@
 it as ineligible, or sends it to review."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.completeness import evidence_complete
 from applications.models import Application, InformationRequest, InformationRequestItem
+from audit.services import audit_record
 from notifications import events
 from notifications.services import notify
 from qfapp.exceptions import RuleViolation
 
-from .. import conditions
-from ..enums import ReasonKind
-from ..models import CaseReason
+from ..enums import AssignmentState, ReasonKind
+from ..models import CaseReason, Moderation, ReviewAssignment
 from .common import S, _applicant_link, _clean_reasons, _ctx, _members, case_step
 
 SCREEN = "applications.screen_application"
+REASSESSMENT_DAYS = 21
 
 
 def case_start_screening(*, application: Application, actor, request=None, expected_state: str | None = None):
@@ -123,7 +125,10 @@ def case_mark_ineligible(
 
 
 def case_send_to_review(*, application: Application, actor, request=None, expected_state: str | None = None):
-    """Pass screening: the case goes to review. Needs the evidence every criterion requires."""
+    """Pass screening: the case goes to review. Needs the evidence every criterion requires. A case
+    that was reviewed before (returned for information from review, then resubmitted) goes back to
+    its reviewers: their submitted reviews reopen and the moderations are cleared, so that they
+    reassess what the applicant has added."""
     with case_step(
         application=application,
         actor=actor,
@@ -133,7 +138,39 @@ def case_send_to_review(*, application: Application, actor, request=None, expect
         request=request,
         expected_state=expected_state,
     ) as step:
-        if step.app.state == S.SCREENING and not conditions.evidence_complete(step.app):
+        if step.app.state == S.SCREENING and not evidence_complete(step.app):
             raise RuleViolation(_("Evidence is missing for some criteria: return the case for information."))
         step.transition()
+        step.audit()
+        _reopen_reviews(step)
     return step.app
+
+
+def _reopen_reviews(step) -> None:
+    app = step.app
+    reopened = list(
+        ReviewAssignment.objects.select_for_update()
+        .filter(application=app, state=AssignmentState.SUBMITTED, has_conflict=False)
+        .select_related("reviewer")
+    )
+    if not reopened:
+        return
+    # A fresh period to reassess, with fresh reminders.
+    due_on = timezone.localdate() + timedelta(days=REASSESSMENT_DAYS)
+    ReviewAssignment.objects.filter(pk__in=[a.pk for a in reopened]).update(
+        state=AssignmentState.ACCEPTED,
+        submitted_at=None,
+        due_on=due_on,
+        reminded_at=None,
+        overdue_notified_at=None,
+    )
+    Moderation.objects.filter(application=app).delete()
+    for assignment in reopened:
+        audit_record(
+            action="reviews.assignment.reopened",
+            obj=app,
+            actor=step.actor,
+            note=assignment.reviewer.display_name,
+            request=step.request,
+            data={"assignment": assignment.pk, "due_on": due_on.isoformat()},
+        )

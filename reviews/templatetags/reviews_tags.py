@@ -47,6 +47,13 @@ ACTION_LABELS = {
     "reviews.moderation.saved": _("Moderated score saved"),
     "reviews.determination.recorded": _("HKCAAVQ determination recorded"),
     "reviews.considerations.recorded": _("Considerations recorded"),
+    "reviews.assignment.reopened": _("Review reopened for reassessment"),
+    "agencies.appointment.created": _("Appointment recorded"),
+    "agencies.appointment.reappointed": _("Re-appointed"),
+    "agencies.appointment.varied": _("Conditions varied"),
+    "agencies.appointment.cancelled": _("Appointment cancelled"),
+    "agencies.appointment.published": _("Published on the register"),
+    "agencies.appointment.unpublished": _("Taken off the register"),
 }
 
 ROLE_LABELS = {
@@ -55,6 +62,7 @@ ROLE_LABELS = {
     roles.APPROVER: _("Approver"),
     roles.REGISTER_ADMIN: _("Register administrator"),
     "applicant": _("Applicant"),
+    "system": _("System"),
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.http import StreamingHttpResponse
 
+from accounts.system import system_actor
 from agencies import services
 from agencies.models import Industry, Scheme
 from tests import factories
@@ -63,6 +64,7 @@ def test_json_contract_exactly(client, seeded_register, organisation_named):
                     {"name": {"en": hkftu, "zh-hant": hkftu, "zh-hans": hkftu}},
                 ],
                 "term": {"start": "2014-12-01", "end": "2024-11-30"},
+                "terms": [{"start": "2014-12-01", "end": "2024-11-30", "kind": "first"}],
                 "enquiry_phone": "(852) 3907-6868",
                 "status": "expired",
             }
@@ -70,10 +72,10 @@ def test_json_contract_exactly(client, seeded_register, organisation_named):
     }
 
 
-def test_json_pq_term_runs_from_first_appointment_to_end_of_current_term(client, seeded_register):
+def test_json_pq_term_is_the_term_in_force(client, seeded_register):
     _, body = get_json(client, f"?as_of={AS_OF}&scheme=pq")
     assert [(json_key(r), r["industry"], r["term"], r["status"]) for r in body["appointments"]] == [
-        (MARDEP, None, {"start": "2018-09-03", "end": "2028-09-02"}, "current"),
+        (MARDEP, None, {"start": "2023-09-03", "end": "2028-09-02"}, "current"),
         (HKICPA, None, {"start": "2018-09-03", "end": "2023-09-02"}, "expired"),
         (HKIB, None, {"start": "2020-08-01", "end": "2025-07-31"}, "expired"),
     ]
@@ -201,7 +203,7 @@ def test_csv_is_streamed_utf8_with_bom_a_column_per_language(client, seeded_regi
     assert (mardep["scheme"], mardep["industry_code"], mardep["term_start"], mardep["term_end"], mardep["status"]) == (
         "pq",
         "",
-        "2018-09-03",
+        "2023-09-03",
         "2028-09-02",
         "current",
     )
@@ -227,6 +229,7 @@ def test_json_query_count_does_not_grow(client, seeded_register, django_assert_n
             end=date(2028, 1, 1),
             collaborators=partners,
             publish=True,
+            actor=system_actor(),
         )
     with django_assert_num_queries(4):
         _, body = get_json(client)
@@ -234,17 +237,17 @@ def test_json_query_count_does_not_grow(client, seeded_register, django_assert_n
 
 
 def test_feed_lists_public_events_of_published_appointments(
-    client, seeded_register, appointment_for, register_admin, django_capture_on_commit_callbacks
+    client, seeded_register, appointment_for, approver, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_vary(
             appointment=appointment_for("beauty"),
             conditions={"en": "Assessments in Cantonese.", "zh-hant": "以粵語評估。", "zh-hans": "以粤语评估。"},
             note="Language of assessment.",
-            actor=register_admin,
+            actor=approver,
         )
         services.appointment_cancel(
-            appointment=appointment_for("retail"), effective=date(2024, 6, 1), grounds="Withdrew.", actor=register_admin
+            appointment=appointment_for("retail"), effective=date(2024, 6, 1), grounds="Withdrew.", actor=approver
         )
     response = client.get("/register/feed.atom")
     assert response.status_code == 200
@@ -276,6 +279,7 @@ def test_unpublished_never_leaks_into_json_csv_or_feed(
         industry=Industry.objects.get(code="retail"),
         start=date(2025, 1, 1),
         end=date(2029, 12, 31),
+        actor=system_actor(),
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_unpublish(appointment=appointment_for("beauty"), actor=register_admin)

@@ -1,5 +1,6 @@
 from datetime import date
 
+from accounts.system import system_actor
 from agencies import services
 from agencies.models import Scheme
 from notifications.events import APPOINTMENT_PUBLISHED
@@ -20,6 +21,7 @@ def test_publishing_tells_each_member_of_the_agency_once_in_their_language(refer
         industry=factories.IndustryFactory(),
         start=date(2026, 1, 1),
         end=date(2030, 12, 31),
+        actor=system_actor(),
     )
     services.appointment_publish(appointment=appointment, actor=register_admin)
     services.appointment_publish(appointment=appointment, actor=register_admin)  # already published: no-op

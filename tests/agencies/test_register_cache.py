@@ -135,11 +135,11 @@ def test_pages_work_with_redis_unreachable(client, seeded_register, organisation
 
 @override_settings(CACHES=UNREACHABLE_REDIS)
 def test_register_changes_work_with_redis_unreachable(
-    client, seeded_register, appointment_for, register_admin, django_capture_on_commit_callbacks
+    client, seeded_register, appointment_for, approver, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_cancel(
-            appointment=appointment_for("beauty"), effective=date(2026, 1, 1), grounds="Closed.", actor=register_admin
+            appointment=appointment_for("beauty"), effective=date(2026, 1, 1), grounds="Closed.", actor=approver
         )
     data = json.loads(client.get("/register/appointments.json?industry=beauty&as_of=2026-06-01").content)
     assert data["appointments"][0]["status"] == "cancelled"

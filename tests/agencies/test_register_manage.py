@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from accounts.system import system_actor
 from agencies import services
 from agencies.models import Appointment, RegisterEvent
 from audit.models import AuditEntry
@@ -10,7 +11,7 @@ from qfapp.exceptions import RuleViolation
 
 pytestmark = pytest.mark.django_db
 
-OTHERS = ["case_officer", "applicant", "reviewer", "approver"]
+OTHERS = ["case_officer", "applicant", "reviewer"]
 
 
 @pytest.fixture
@@ -44,6 +45,32 @@ def test_others_get_404_on_every_administration_address(client, request, beauty,
         assert client.post(f"/en/register/manage/{beauty.pk}/{action}/", data).status_code == 404
     beauty.refresh_from_db()
     assert beauty.is_published and beauty.cancelled_on is None and not beauty.conditions_en
+
+
+def test_the_approver_sees_the_pages_but_may_not_publish(client, approver, beauty):
+    client.force_login(approver)
+    assert client.get("/en/register/manage/").status_code == 200
+    detail = client.get(f"/en/register/manage/{beauty.pk}/").content.decode()
+    assert "Take off the public register" not in detail
+    assert "Cancel the appointment" in detail
+    for action in ("unpublish", "publish"):
+        assert client.post(f"/en/register/manage/{beauty.pk}/{action}/").status_code == 404
+    beauty.refresh_from_db()
+    assert beauty.is_published
+
+
+def test_the_register_admin_may_not_vary_or_cancel(client, register_admin, beauty):
+    client.force_login(register_admin)
+    detail = client.get(f"/en/register/manage/{beauty.pk}/").content.decode()
+    assert "Cancel the appointment" not in detail
+    assert "Vary the conditions" not in detail
+    for action, data in [
+        ("vary", {"conditions_en": "x", "grounds": "x", "effective": "2026-01-01"}),
+        ("cancel", {"effective": "2026-01-01", "grounds": "x"}),
+    ]:
+        assert client.post(f"/en/register/manage/{beauty.pk}/{action}/", data).status_code == 404
+    beauty.refresh_from_db()
+    assert beauty.cancelled_on is None and not beauty.conditions_en
 
 
 def test_manage_list_with_a_huge_page_number_is_not_an_error(client, register_admin, beauty):
@@ -99,9 +126,9 @@ def test_publish_puts_it_back_with_a_feed_event(client, register_admin, beauty, 
     assert "Caritas Institute of Community Education" in client.get("/en/register/").content.decode()
 
 
-def test_vary_conditions_in_three_languages(client, register_admin, beauty, django_capture_on_commit_callbacks):
+def test_vary_conditions_in_three_languages(client, approver, beauty, django_capture_on_commit_callbacks):
     client.get(f"/zh-hant/register/agencies/{beauty.agency_id}/")  # cached before the change
-    client.force_login(register_admin)
+    client.force_login(approver)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/en/register/manage/{beauty.pk}/vary/",
@@ -109,7 +136,8 @@ def test_vary_conditions_in_three_languages(client, register_admin, beauty, djan
                 "conditions_en": "Assess in Cantonese.",
                 "conditions_zh_hant": "以粵語評估。",
                 "conditions_zh_hans": "以粤语评估。",
-                "note": "Language.",
+                "grounds": "Language.",
+                "effective": "2026-01-01",
             },
         )
     assert response.status_code == 302
@@ -123,17 +151,24 @@ def test_vary_conditions_in_three_languages(client, register_admin, beauty, djan
     assert entry.data == {
         "from": {"en": "", "zh-hant": "", "zh-hans": ""},
         "to": {"en": "Assess in Cantonese.", "zh-hant": "以粵語評估。", "zh-hans": "以粤语评估。"},
+        "effective": "2026-01-01",
     }
     assert RegisterEvent.objects.get(appointment=beauty, kind="varied").note == "Language."
     client.logout()
     assert "以粵語評估。" in client.get(f"/zh-hant/register/agencies/{beauty.agency_id}/").content.decode()
 
 
-def test_vary_with_unchanged_conditions_is_refused_with_a_message(client, register_admin, beauty):
-    client.force_login(register_admin)
+def test_vary_with_unchanged_conditions_is_refused_with_a_message(client, approver, beauty):
+    client.force_login(approver)
     response = client.post(
         f"/en/register/manage/{beauty.pk}/vary/",
-        {"conditions_en": "", "conditions_zh_hant": "", "conditions_zh_hans": ""},
+        {
+            "conditions_en": "",
+            "conditions_zh_hant": "",
+            "conditions_zh_hans": "",
+            "grounds": "No change.",
+            "effective": "2026-01-01",
+        },
     )
     assert response.status_code == 400
     assert "The conditions are unchanged." in response.content.decode()
@@ -141,8 +176,8 @@ def test_vary_with_unchanged_conditions_is_refused_with_a_message(client, regist
     assert AuditEntry.objects.get(action="agencies.appointment.varied").outcome == "refused"
 
 
-def test_cancel_with_grounds_and_date(client, register_admin, beauty, django_capture_on_commit_callbacks):
-    client.force_login(register_admin)
+def test_cancel_with_grounds_and_date(client, approver, beauty, django_capture_on_commit_callbacks):
+    client.force_login(approver)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/en/register/manage/{beauty.pk}/cancel/",
@@ -184,9 +219,9 @@ def test_cancel_with_grounds_and_date(client, register_admin, beauty, django_cap
         ({"effective": "", "grounds": ""}, "The appointment was not cancelled: correct the form below."),
     ],
 )
-def test_cancel_refuses_bad_input_with_a_message(client, register_admin, beauty, data, message):
+def test_cancel_refuses_bad_input_with_a_message(client, approver, beauty, data, message):
     # Beauty: 2.7.2019 - 30.6.2027.
-    client.force_login(register_admin)
+    client.force_login(approver)
     response = client.post(f"/en/register/manage/{beauty.pk}/cancel/", data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -208,12 +243,10 @@ def test_services_refuse_others_and_audit_the_refusal(beauty, case_officer, appl
     assert beauty.is_published and beauty.cancelled_on is None
 
 
-def test_cancel_twice_and_unpublish_twice_are_refused(beauty, register_admin):
-    services.appointment_cancel(appointment=beauty, effective=date(2026, 1, 1), grounds="Closed.", actor=register_admin)
+def test_cancel_twice_and_unpublish_twice_are_refused(beauty, register_admin, approver):
+    services.appointment_cancel(appointment=beauty, effective=date(2026, 1, 1), grounds="Closed.", actor=approver)
     with pytest.raises(RuleViolation, match="already been cancelled"):
-        services.appointment_cancel(
-            appointment=beauty, effective=date(2026, 2, 1), grounds="Again.", actor=register_admin
-        )
+        services.appointment_cancel(appointment=beauty, effective=date(2026, 2, 1), grounds="Again.", actor=approver)
     services.appointment_unpublish(appointment=beauty, actor=register_admin)
     with pytest.raises(RuleViolation, match="not on the public register"):
         services.appointment_unpublish(appointment=beauty, actor=register_admin)
@@ -240,6 +273,7 @@ def test_manage_list_query_count_does_not_grow(client, register_admin, beauty, d
             industry=factories.IndustryFactory(),
             start=date(2024, 1, 1),
             end=date(2028, 12, 31),
+            actor=system_actor(),
         )
     client.force_login(register_admin)
     client.get("/en/register/manage/")  # the session's first request writes its idle timestamp

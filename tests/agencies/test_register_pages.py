@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from accounts.system import system_actor
 from agencies import services
 from agencies.models import Industry, RecognisedQualification, Scheme
 from tests import factories
@@ -56,7 +57,8 @@ def test_register_page_shows_collaborating_bodies_and_pq_terms(client, seeded_re
         "Hong Kong Federation of Trade Unions Qualifications Assessment Centre Limited (HKFTU)" in html
     )
     pq = client.get("/en/register/?scheme=pq").content.decode()
-    assert "3.9.2018 - 2.9.2028" in pq  # Marine Department: first appointment to the end of the current term
+    assert "3.9.2023 - 2.9.2028" in pq  # Marine Department: the term in force (its second)
+    assert "3.9.2018 - 2.9.2028" not in pq
     assert statuses(pq) == ["current", "expired", "expired"]
 
 
@@ -143,7 +145,7 @@ def test_agency_page_has_history_conditions_contact_and_qualifications(client, s
 
 
 def test_agency_page_shows_collaborators_and_conditions(
-    client, seeded_register, organisation_named, appointment_for, register_admin
+    client, seeded_register, organisation_named, appointment_for, approver
 ):
     services.appointment_vary(
         appointment=appointment_for("retail"),
@@ -152,7 +154,9 @@ def test_agency_page_shows_collaborators_and_conditions(
             "zh-hant": "以粵語及英語評估。",
             "zh-hans": "以粤语及英语评估。",
         },
-        actor=register_admin,
+        grounds="Language of assessment.",
+        effective=appointment_for("retail").first_start,
+        actor=approver,
     )
     html = client.get(f"/en/register/agencies/{organisation_named(VTC).pk}/").content.decode()
     assert "Assess in Cantonese and English." in html
@@ -237,6 +241,7 @@ def test_unpublished_appointment_never_appears_on_pages(client, seeded_register)
         industry=Industry.objects.get(code="retail"),
         start=date(2025, 1, 1),
         end=date(2029, 12, 31),
+        actor=system_actor(),
     )
     for url in ["/en/register/", "/en/register/?industry=retail", "/en/register/timeline/"]:
         assert "Hidden Agency" not in client.get(url).content.decode()
@@ -252,6 +257,7 @@ def test_upcoming_appointment_is_marked(client, seeded_register):
         start=date(2099, 1, 1),
         end=date(2099, 12, 31),
         publish=True,
+        actor=system_actor(),
     )
     html = client.get("/en/register/?industry=retail").content.decode()
     assert statuses(html) == ["upcoming", "expired"]
@@ -281,6 +287,7 @@ def test_register_page_query_count_does_not_grow(client, seeded_register, django
             end=date(2028, 12, 31),
             collaborators=collaborators,
             publish=True,
+            actor=system_actor(),
         )
     with django_assert_num_queries(4):
         response = client.get("/en/register/")
@@ -302,9 +309,14 @@ def test_agency_and_timeline_query_counts_do_not_grow(
             end=date(2022, 12, 31),
             collaborators=[factories.OrganisationFactory()],
             publish=True,
+            actor=system_actor(),
         )
         services.appointment_reappoint(
-            appointment=appointment, start=date(2023, 1, 1), end=date(2027, 12, 31), decided_on=date(2022, 1, 1)
+            appointment=appointment,
+            start=date(2023, 1, 1),
+            end=date(2027, 12, 31),
+            decided_on=date(2022, 1, 1),
+            actor=system_actor(),
         )
     with django_assert_num_queries(5):
         response = client.get(f"/en/register/agencies/{vtc.pk}/")

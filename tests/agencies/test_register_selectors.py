@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from accounts.system import system_actor
 from agencies import selectors, services
 from agencies.models import Appointment, Industry, Scheme
 from tests import factories
@@ -62,7 +63,7 @@ def test_status_on_both_sides_of_a_term_end(seeded_register):
     assert status_on(date(2025, 7, 1)) == "expired"
 
 
-def test_a_gap_between_terms_is_upcoming_not_current(reference, register_admin):
+def test_a_gap_between_terms_is_lapsed_not_current_or_upcoming(reference, register_admin):
     scheme = Scheme.objects.get(code="rpl")
     appointment = services.appointment_create(
         agency=factories.OrganisationFactory(),
@@ -71,19 +72,24 @@ def test_a_gap_between_terms_is_upcoming_not_current(reference, register_admin):
         start=date(2020, 1, 1),
         end=date(2022, 12, 31),
         publish=True,
+        actor=system_actor(),
     )
     services.appointment_reappoint(
-        appointment=appointment, start=date(2024, 1, 1), end=date(2028, 12, 31), decided_on=date(2022, 6, 1)
+        appointment=appointment,
+        start=date(2024, 1, 1),
+        end=date(2028, 12, 31),
+        decided_on=date(2022, 6, 1),
+        actor=system_actor(),
     )
     status = selectors.appointments_with_status(as_of=date(2023, 6, 1)).get(pk=appointment.pk).status
-    assert status == "upcoming"
+    assert status == "lapsed"
     assert selectors.appointments_with_status(as_of=date(2024, 1, 1)).get(pk=appointment.pk).status == "current"
 
 
-def test_cancellation_counts_from_its_effective_date(seeded_register, appointment_for, register_admin):
+def test_cancellation_counts_from_its_effective_date(seeded_register, appointment_for, approver):
     catering = appointment_for("catering")
     services.appointment_cancel(
-        appointment=catering, effective=date(2026, 12, 1), grounds="Ceased trading.", actor=register_admin
+        appointment=catering, effective=date(2026, 12, 1), grounds="Ceased trading.", actor=approver
     )
     assert selectors.register_list(as_of=date(2026, 11, 30), industry="catering").get().status == "current"
     assert selectors.register_list(as_of=date(2026, 12, 1), industry="catering").get().status == "cancelled"
@@ -97,6 +103,7 @@ def test_register_list_leaves_out_unpublished(seeded_register):
         industry=Industry.objects.get(code="retail"),
         start=date(2025, 1, 1),
         end=date(2029, 12, 31),
+        actor=system_actor(),
     )
     assert Appointment.objects.count() == 23
     assert "Hidden Agency" not in [a.agency.name_en for a in selectors.register_list(as_of=AS_OF)]

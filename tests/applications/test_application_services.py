@@ -5,7 +5,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from agencies.models import Appointment, Organisation
+from accounts.system import system_actor
+from agencies.enums import EvidenceRequirement
+from agencies.models import Appointment, Criterion, Organisation
 from agencies.services import appointment_create
 from applications.enums import ApplicationState
 from applications.models import Application, Document, Evidence, InformationRequest, InformationRequestItem
@@ -115,7 +117,12 @@ def test_reappointment_is_prefilled_from_the_last_appointed_application(referenc
     )
     old.proposed_collaborators.set([partner])
     appointment = appointment_create(
-        agency=organisation, scheme=old.scheme, industry=industry, start=date(2021, 4, 1), end=date(2026, 3, 31)
+        agency=organisation,
+        scheme=old.scheme,
+        industry=industry,
+        start=date(2021, 4, 1),
+        end=date(2026, 3, 31),
+        actor=system_actor(),
     )
     Application.objects.filter(pk=old.pk).update(appointment=appointment, decided_at=timezone.now())
     application = application_start(
@@ -204,8 +211,9 @@ def test_submit_with_missing_evidence_lists_each_criterion(draft, applicant):
     )
     with pytest.raises(RuleViolation) as exc:
         application_submit(application=draft, actor=applicant, declaration_accepted=True)
-    assert sorted(exc.value.field_errors) == ["2", "3", "4", "5", "6"]
-    assert exc.value.field_errors["2"] == ["Write a narrative or upload at least one document for this criterion."]
+    # Every criterion of the seeded set requires a narrative: the PDF alone does not complete criterion 7.
+    assert sorted(exc.value.field_errors) == ["2", "3", "4", "5", "6", "7"]
+    assert exc.value.field_errors["2"] == ["Write a narrative for this criterion."]
     draft.refresh_from_db()
     assert draft.state == "draft" and draft.reference is None
     assert AuditEntry.objects.filter(action="applications.application.submit", outcome="refused").count() == 1
@@ -213,6 +221,8 @@ def test_submit_with_missing_evidence_lists_each_criterion(draft, applicant):
 
 def test_expired_documents_do_not_count(draft, applicant):
     criteria = _criteria(draft)
+    # A criterion that requires a document (set before any application uses the set, in real life).
+    Criterion.objects.filter(pk=criteria[0].pk).update(requires=EvidenceRequirement.DOCUMENT)
     for criterion in criteria[1:]:
         evidence_save(application=draft, criterion=criterion, narrative="Yes.", actor=applicant)
     document_upload(
@@ -227,7 +237,7 @@ def test_expired_documents_do_not_count(draft, applicant):
     with pytest.raises(RuleViolation) as exc:
         application_submit(application=draft, actor=applicant, declaration_accepted=True)
     assert exc.value.field_errors == {
-        "1": ["Only expired documents support this criterion: write a narrative or upload a current document."]
+        "1": ["Only expired documents support this criterion: upload a current document."]
     }
 
 

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.middleware import SessionLimitsMiddleware
+from accounts.system import system_actor
 from agencies.models import Organisation
 from applications.models import Application, Document, Evidence, OrganisationJoinRequest
 from applications.services import document_upload
@@ -295,7 +296,7 @@ def test_submit_page_lists_missing_evidence_per_criterion(client, draft, applica
     assert response.status_code == 200
     assert "The application is not complete yet." in page
     for criterion in draft.criteria_set.criteria.all():
-        assert f"{criterion.code}. {criterion.title}</a>: Write a narrative or upload" in page
+        assert f"{criterion.code}. {criterion.title}</a>: Write a narrative for this criterion." in page
     draft.refresh_from_db()
     assert draft.state == "draft"
 
@@ -498,6 +499,7 @@ def test_decision_and_appointment_are_shown(client, reference, organisation, app
         start=date(2026, 4, 1),
         end=date(2031, 3, 31),
         conditions="Report candidate numbers yearly.",
+        actor=system_actor(),
     )
     Application.objects.filter(pk=application.pk).update(appointment=appointment, decided_at=timezone.now())
     client.force_login(applicant)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.system import system_actor
 from agencies import services as agency_services
 from agencies.models import Scheme
 from reviews.models import ReviewAssignment
@@ -59,6 +60,7 @@ def _grow(world: dict, count: int) -> None:
             end=date(2024, 12, 31) + timedelta(days=_ * 400 if _ % 2 else 1500),
             collaborators=[collaborator],
             publish=True,
+            actor=system_actor(),
         )
         for state in ("submitted", "under_review", "recommended"):
             app = ApplicationFactory(
@@ -87,6 +89,7 @@ def world(reference, organisation, applicant, reviewer, case_officer, approver, 
         start=date(2025, 1, 1),
         end=date(2029, 12, 31),
         publish=True,
+        actor=system_actor(),
     )
     application = ApplicationFactory(
         state="under_review", organisation=organisation, submitted_at=timezone.now(), evidence=True

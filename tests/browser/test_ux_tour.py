@@ -267,11 +267,11 @@ def case_in(state: str, organisation, officer, reviewers, approver) -> Applicati
     services.determination_record(
         application=application,
         actor=approver,
-        determined_on=date(2027, 1, 15),
+        determined_on=timezone.localdate() - timedelta(days=30),
         outcome=DeterminationOutcome.COMPETENT,
-        report_reference="HKCAAVQ/AA/2027/001",
-        valid_from=date(2027, 1, 15),
-        valid_until=date(2032, 1, 14),
+        report_reference="HKCAAVQ/AA/2026/001",
+        valid_from=timezone.localdate() - timedelta(days=30),
+        valid_until=date(2033, 12, 31),
         conditions="",
     )
     services.considerations_record(

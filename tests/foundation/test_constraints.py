@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 
+from accounts.system import system_actor
 from agencies.enums import TermKind
 from agencies.models import Appointment, AppointmentTerm
 from agencies.services import appointment_create, appointment_reappoint, term_overlaps
@@ -26,6 +27,7 @@ def appointment(rpl_scheme):
         industry=factories.IndustryFactory(),
         start=date(2020, 1, 1),
         end=date(2024, 12, 31),
+        actor=system_actor(),
     )
 
 
@@ -47,6 +49,7 @@ def test_service_refuses_a_term_that_ends_before_it_starts(rpl_scheme):
             industry=factories.IndustryFactory(),
             start=date(2026, 1, 1),
             end=date(2025, 12, 31),
+            actor=system_actor(),
         )
     assert Appointment.objects.count() == 0
 
@@ -77,6 +80,7 @@ def test_other_agency_may_hold_the_same_industry_for_the_same_dates(appointment)
         industry=appointment.industry,
         start=date(2020, 1, 1),
         end=date(2024, 12, 31),
+        actor=system_actor(),
     )
     assert other.terms.count() == 1
 
@@ -89,7 +93,11 @@ def test_service_refuses_an_overlap_without_the_database_constraint(appointment)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with pytest.raises(RuleViolation, match="already holds a term for this industry that overlaps"):
         appointment_reappoint(
-            appointment=appointment, start=date(2024, 6, 1), end=date(2029, 5, 31), decided_on=date(2024, 1, 1)
+            appointment=appointment,
+            start=date(2024, 6, 1),
+            end=date(2029, 5, 31),
+            decided_on=date(2024, 1, 1),
+            actor=system_actor(),
         )
     assert appointment.terms.count() == 1
     # and the database alone would now have taken it
@@ -99,7 +107,11 @@ def test_service_refuses_an_overlap_without_the_database_constraint(appointment)
 
 def test_service_reappoints_after_the_current_term(appointment):
     appointment_reappoint(
-        appointment=appointment, start=date(2025, 1, 1), end=date(2029, 12, 31), decided_on=date(2024, 10, 1)
+        appointment=appointment,
+        start=date(2025, 1, 1),
+        end=date(2029, 12, 31),
+        decided_on=date(2024, 10, 1),
+        actor=system_actor(),
     )
     appointment.refresh_from_db()
     assert (appointment.first_start, appointment.current_end) == (date(2020, 1, 1), date(2029, 12, 31))
@@ -181,6 +193,7 @@ def test_concurrent_reappointments_through_the_service_store_one_and_refuse_the_
         industry=appointment.industry,
         start=date(2015, 1, 1),
         end=date(2019, 12, 31),
+        actor=system_actor(),
     )
     barrier = threading.Barrier(2, timeout=20)
     outcomes: list[str] = []
@@ -189,7 +202,9 @@ def test_concurrent_reappointments_through_the_service_store_one_and_refuse_the_
     def renew(target, start, end):
         try:
             barrier.wait()
-            appointment_reappoint(appointment=target, start=start, end=end, decided_on=date(2019, 6, 1))
+            appointment_reappoint(
+                appointment=target, start=start, end=end, decided_on=date(2019, 6, 1), actor=system_actor()
+            )
             outcome = "renewed"
         except RuleViolation:
             outcome = "refused"

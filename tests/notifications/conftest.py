@@ -11,9 +11,9 @@ import pytest
 from celery.signals import task_postrun
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.utils import translation
 
 from accounts.roles import REGISTER_ADMIN
+from accounts.system import system_actor
 from notifications import services
 from qfapp.celery_app import app as celery_app
 from tests import factories
@@ -21,12 +21,10 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """English to start with (a request in another language leaves it active) and a fresh broker."""
-    translation.activate("en")
+    """A fresh broker (the language is reset for every test by tests/conftest.py)."""
     services.broker_reset_pause()
     yield
     services.broker_reset_pause()
-    translation.deactivate()
 
 
 @contextlib.contextmanager
@@ -104,6 +102,7 @@ def make_appointment(rpl_scheme):
             end=end,
             publish=published,
             **extra,
+            actor=system_actor(),
         )
 
     return make

@@ -8,6 +8,7 @@ import time_machine
 from celery.schedules import crontab
 from django.conf import settings
 
+from accounts.system import system_actor
 from agencies.services import appointment_reappoint, register_version
 from audit.models import AuditEntry
 from notifications import events, tasks
@@ -119,7 +120,9 @@ def test_unpublished_and_cancelled_appointments_get_no_reminders(
 def test_reappointment_starts_a_fresh_set(appointment, applicant):
     with at(date(2027, 4, 1)):
         assert run_reminders() == 1
-        appointment_reappoint(appointment=appointment, start=date(2027, 7, 1), end=date(2032, 6, 30))
+        appointment_reappoint(
+            appointment=appointment, start=date(2027, 7, 1), end=date(2032, 6, 30), actor=system_actor()
+        )
         assert run_reminders() == 0
     with at(date(2031, 6, 30)):
         assert run_reminders() == 1

@@ -78,15 +78,17 @@ def recommended_case(reviewed_case, case_officer):
     return Application.objects.get(pk=reviewed_case.pk)
 
 
-def record_determination(application, approver):
+def record_determination(application, approver, *, determined_on=None, valid_until=None):
+    """A competent determination made a month ago and valid beyond the term (unless told otherwise)."""
+    determined_on = determined_on or timezone.localdate() - timedelta(days=30)
     services.determination_record(
         application=application,
         actor=approver,
-        determined_on=date(2027, 1, 15),
+        determined_on=determined_on,
         outcome=DeterminationOutcome.COMPETENT,
-        report_reference="HKCAAVQ/AA/2027/001",
-        valid_from=date(2027, 1, 15),
-        valid_until=date(2032, 1, 14),
+        report_reference="HKCAAVQ/AA/2026/001",
+        valid_from=determined_on,
+        valid_until=valid_until or TERM_END + timedelta(days=365),
         conditions="",
     )
     services.considerations_record(

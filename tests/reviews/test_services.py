@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import APPROVER
+from accounts.system import system_actor
 from agencies.enums import TermKind
 from agencies.models import Appointment
 from applications.enums import ApplicationKind
@@ -451,6 +452,7 @@ def test_overlapping_term_is_refused_with_a_message(decidable_case, approver):
         industry=decidable_case.industry,
         start=date(2025, 1, 1),
         end=date(2028, 12, 31),
+        actor=system_actor(),
     )
     with pytest.raises(RuleViolation) as exc:
         services.case_appoint(application=decidable_case, actor=approver, term_start=TERM_START, term_end=TERM_END)
@@ -468,6 +470,7 @@ def test_reappointment_adds_a_term_to_the_existing_appointment(decidable_case, a
         industry=decidable_case.industry,
         start=date(2022, 4, 1),
         end=TERM_START - timedelta(days=1),
+        actor=system_actor(),
     )
     Appointment.objects.filter(pk=current.pk).update(is_published=True)
     Application.objects.filter(pk=decidable_case.pk).update(
@@ -495,6 +498,7 @@ def test_reappointment_after_the_current_term_ended_is_refused(decidable_case, a
         industry=decidable_case.industry,
         start=date(2022, 4, 1),
         end=date(2027, 3, 31),
+        actor=system_actor(),
     )
     Application.objects.filter(pk=decidable_case.pk).update(
         kind=ApplicationKind.REAPPOINTMENT, previous_appointment=current

@@ -41,11 +41,8 @@ ADMIN_MODELS_BY_ROLE = {
     "case_officer": set(),
     "approver": set(),
     "register_admin": {
-        "agencies.appointment",
         "agencies.criteriaset",
         "agencies.industry",
-        "agencies.organisation",
-        "agencies.registerevent",
         "agencies.scheme",
     },
 }
@@ -56,7 +53,8 @@ ADMIN_MODELS_BY_ROLE = {
 ADMIN_VIEW_ONLY_BY_ROLE = {
     "case_officer": {"applications.application"},
     "approver": {"applications.application"},
-    "register_admin": set(),
+    # Appointments, organisations and the feed change only through the services (issue 12, item 4).
+    "register_admin": {"agencies.appointment", "agencies.organisation", "agencies.registerevent"},
 }
 
 
@@ -136,7 +134,20 @@ def _pages(objects: dict) -> list[Route]:
         + _applicant_steps_pages(objects)
         + _review_pages(objects)
         + _message_pages(objects)
+        + _history_pages(objects)
     )
+
+
+def _history_pages(objects: dict) -> list[Route]:
+    """The register as of a date, the printable list (anyone) and the page for one past term (register admins)."""
+    appointment = objects["agencies.appointment"].pk
+    return [
+        Route("/en/register/?as_of=2020-01-01", cells(OK, OK)),
+        Route("/en/register/?as_of=not-a-date", cells(Expect(400), Expect(400))),
+        Route("/en/register/list/", cells(OK, OK)),
+        Route("/en/register/list/?as_of=2020-01-01", cells(OK, OK)),
+        Route(f"/en/register/manage/{appointment}/terms/new/", only({"register_admin": OK}, anonymous=NOT_FOUND)),
+    ]
 
 
 def only(roles: dict[str, Expect], otherwise: Expect = NOT_FOUND, anonymous: Expect = LOGIN) -> dict[str, Expect]:
@@ -148,7 +159,8 @@ def _register_pages(objects: dict) -> list[Route]:
     """The public register (anyone) and its administration (register administrators; anyone else 404)."""
     agency = objects["published_agency"].pk
     appointment = objects["agencies.appointment"].pk
-    manage = only({"register_admin": OK}, anonymous=NOT_FOUND)
+    # The register administrator publishes; the approver varies and cancels (issue 12, item 6).
+    manage = only({"register_admin": OK, "approver": OK}, anonymous=NOT_FOUND)
     post_only = cells(NOT_ALLOWED, NOT_ALLOWED)
     return [
         Route("/register/appointments.json", cells(OK, OK)),
@@ -793,14 +805,20 @@ def _posts(o: dict) -> list[Post]:
         Post(
             f"/en/register/manage/{appointment.pk}/vary/",
             {"conditions_en": "Varied.", "note": "No."},
-            refused(("register_admin",), anonymous=NOT_FOUND),
+            refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).conditions,
         ),
         Post(
             f"/en/register/manage/{appointment.pk}/cancel/",
             {"effective": timezone.localdate().isoformat(), "grounds": "No."},
-            refused(("register_admin",), anonymous=NOT_FOUND),
+            refused(("approver",), anonymous=NOT_FOUND),
             lambda: Appointment.objects.get(pk=appointment.pk).cancelled_on,
+        ),
+        Post(
+            f"/en/register/manage/{appointment.pk}/terms/new/",
+            {"start": "1990-01-01", "end": "1990-12-31", "decided_on": "1989-12-01", "note": "Planted."},
+            refused(("register_admin",), anonymous=NOT_FOUND),
+            lambda: Appointment.objects.get(pk=appointment.pk).terms.count(),
         ),
         Post(
             f"/en/messages/{o['message'].pk}/read/",
