@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from agencies import services
-from agencies.models import Scheme
+from agencies.models import Appointment, Scheme
 from agencies.names import fallback_chain, name_in
 from tests import factories
 
@@ -20,7 +20,7 @@ def test_the_rule():
 
 
 @pytest.fixture
-def traditional_only(reference):
+def traditional_only(reference, approver):
     agency = factories.OrganisationFactory(
         name="Kowloon Trades Centre", name_en="Kowloon Trades Centre", name_zh_hant="九龍行業中心", name_zh_hans=""
     )
@@ -32,8 +32,9 @@ def traditional_only(reference):
         start=date(2024, 1, 1),
         end=date(2099, 1, 1),
         collaborators=[partner],
-        publish=True,
+        actor=approver,
     )
+    Appointment.objects.filter(agency=agency).update(is_published=True)  # published by an administrator
     return agency
 
 

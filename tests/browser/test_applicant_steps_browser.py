@@ -252,12 +252,12 @@ def test_messages_speak_the_recipients_language_and_link_to_this_site(page, live
     shot(page, "applicant-steps-zh-hant-message")
 
 
-def test_sign_in_pages_speak_one_voice_and_names_fall_back_the_same_way(page, live_server, shot, reference):
+def test_sign_in_pages_speak_one_voice_and_names_fall_back_the_same_way(page, live_server, shot, reference, approver):
     import json
     from datetime import date
 
     from agencies import services
-    from agencies.models import Scheme
+    from agencies.models import Appointment, Scheme
 
     cache.clear()
     for path in ("login", "signup", "password/reset"):
@@ -273,8 +273,9 @@ def test_sign_in_pages_speak_one_voice_and_names_fall_back_the_same_way(page, li
         industry=factories.IndustryFactory(),
         start=date(2024, 1, 1),
         end=date(2099, 1, 1),
-        publish=True,
+        actor=approver,
     )
+    Appointment.objects.filter(agency=agency).update(is_published=True)  # published by an administrator
     page.goto(f"{live_server.url}/zh-hans/register/agencies/{agency.pk}/")
     assert "九龍行業中心" in page.locator("main").inner_text()
     shot(page, "applicant-steps-zh-hans-fallback")
