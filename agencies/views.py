@@ -300,7 +300,7 @@ def manage_cancel(request, pk: int):
 
 def manage_term(request, pk: int):
     """Record one past term of an appointment with its decision date (register administrators; others 404)."""
-    _require_manager(request)
+    _require_manager(request, "agencies.manage_register")
     appointment = get_object_or_404(selectors.appointments_with_status(as_of=timezone.localdate()), pk=pk)
     form = TermRecordForm(request.POST or None)
     status = 200
