@@ -12,6 +12,7 @@ from django.db.models import (
     JSONField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -238,6 +239,23 @@ def _active_version(scheme_code: str):
     return (
         CriteriaSet.objects.filter(scheme__code=scheme_code, is_active=True).order_by("-version").values("version")[:1]
     )
+
+
+def public_bodies() -> QuerySet[Organisation]:
+    """Organisations the public register names: agencies and collaborating bodies of published appointments."""
+    published = Appointment.objects.filter(is_published=True)
+    return Organisation.objects.filter(
+        Exists(published.filter(agency=OuterRef("pk"))) | Exists(published.filter(collaborators=OuterRef("pk")))
+    )
+
+
+def public_bodies_search(*, query: str, limit: int = 20) -> QuerySet[Organisation]:
+    """Public bodies whose name in any language contains the query, by English name."""
+    query = query.strip()
+    if not query:
+        return Organisation.objects.none()
+    match = Q(name_en__icontains=query) | Q(name_zh_hant__icontains=query) | Q(name_zh_hans__icontains=query)
+    return public_bodies().filter(match).order_by("name_en", "pk")[:limit]
 
 
 DECISION_ACTIONS = (

@@ -13,14 +13,21 @@ from qfapp.spreadsheets import safe_row
 from . import selectors
 from .caching import public_response
 from .forms import RegisterFilterForm, normalised_filters, parse_as_of
+from .names import names
 
 LANGS = ("en", "zh-hant", "zh-hans")
 CSV_CHUNK = 500
 
 
 def _names(obj, field: str = "name") -> dict[str, str]:
-    values = {lang: getattr(obj, f"{field}_{lang.replace('-', '_')}") or "" for lang in LANGS}
-    return {lang: text or values["en"] for lang, text in values.items()}
+    return names(obj, field)[0]
+
+
+def _named(obj, **extra) -> dict:
+    """A name in the three languages by the one fallback rule; `name_language` says, for each language
+    that fell back, which language the name given is in."""
+    texts, fell_back = names(obj)
+    return {**extra, "name": texts, **({"name_language": fell_back} if fell_back else {})}
 
 
 def _iso(value) -> str | None:
@@ -39,13 +46,9 @@ def appointment_record(appointment) -> dict:
     return {
         "id": appointment.pk,
         "scheme": appointment.scheme.code,
-        "industry": (
-            {"code": appointment.industry.code, "name": _names(appointment.industry)}
-            if appointment.industry_id
-            else None
-        ),
-        "agency": {"id": appointment.agency_id, "name": _names(appointment.agency)},
-        "collaborators": [{"name": _names(org)} for org in appointment.collaborators.all()],
+        "industry": (_named(appointment.industry, code=appointment.industry.code) if appointment.industry_id else None),
+        "agency": _named(appointment.agency, id=appointment.agency_id),
+        "collaborators": [_named(org) for org in appointment.collaborators.all()],
         "term": {"start": _iso(appointment.term_start), "end": _iso(appointment.term_end)},
         "terms": _terms(appointment.terms_history),
         "enquiry_phone": appointment.enquiry_phone,

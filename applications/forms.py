@@ -2,13 +2,15 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.enums import MemberRole
 from agencies.models import Criterion, Industry, Organisation
+from agencies.selectors import public_bodies
 
 from .enums import ApplicationKind
-from .services.applications import NARRATIVE_MAX_CHARS
+from .services.applications import FEE_POLICY_MAX_CHARS, NARRATIVE_MAX_CHARS
 
 
 class _Crispy:
@@ -103,6 +105,18 @@ class JoinDecisionForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.VIEWER)
 
 
+class CollaboratorPicker(forms.SelectMultiple):
+    """The bodies chosen so far as ticked boxes, and a search field (applications/collaborators.js) that
+    asks the server for public names and adds the one picked. Without a script, names go in the box below."""
+
+    template_name = "applications/widgets/collaborator_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = reverse("applications:collaborator_search")
+        return context
+
+
 class _ApplicationFields(_Crispy, forms.Form):
     industry = forms.ModelChoiceField(
         label=_("Industry or branch"),
@@ -113,28 +127,32 @@ class _ApplicationFields(_Crispy, forms.Form):
     fee_policy = forms.CharField(
         label=_("Fee policy and assessment fee schedule"),
         required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=FEE_POLICY_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5, "data-autosave": "fee_policy"}),
         help_text=_("How fees are set and what candidates will pay for each assessment."),
     )
     collaborators = forms.ModelMultipleChoiceField(
-        label=_("Proposed collaborating bodies already registered"),
-        queryset=Organisation.objects.all(),
+        label=_("Proposed collaborating bodies on the public register"),
+        queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CollaboratorPicker(),
+        help_text=_("Search by name: the agencies and collaborating bodies already on the public register."),
     )
     new_collaborators = forms.CharField(
         label=_("Other collaborating bodies"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Names of bodies not in the list above, one per line."),
+        help_text=_("Names of bodies not on the public register, one per line."),
     )
 
-    def __init__(self, *args, scheme_code: str = "rpl", exclude_organisation=None, **kwargs):
+    def __init__(self, *args, scheme_code: str = "rpl", exclude_organisation=None, current_collaborators=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Only public names and the draft's own bodies: nothing another applicant typed is offered.
+        offered = public_bodies() | Organisation.objects.filter(pk__in=[b.pk for b in current_collaborators])
         if exclude_organisation is not None:
-            self.fields["collaborators"].queryset = Organisation.objects.exclude(pk=exclude_organisation.pk)
+            offered = offered.exclude(pk=exclude_organisation.pk)
+        self.fields["collaborators"].queryset = offered.distinct().order_by("name_en", "pk")
         if scheme_code == "rpl":
             self.fields["industry"].required = True
         else:
@@ -171,7 +189,9 @@ class ApplicationStartForm(_ApplicationFields):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         if organisations is not None:
-            self.fields["collaborators"].queryset = Organisation.objects.exclude(pk__in=organisations.values("pk"))
+            self.fields["collaborators"].queryset = self.fields["collaborators"].queryset.exclude(
+                pk__in=organisations.values("pk")
+            )
         if organisations is not None and organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first().pk
 
@@ -211,7 +231,9 @@ class EvidenceForm(_Crispy, forms.Form):
         label=_("Narrative"),
         required=False,
         max_length=NARRATIVE_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 12, "data-counter": "true", "maxlength": NARRATIVE_MAX_CHARS}),
+        widget=forms.Textarea(
+            attrs={"rows": 12, "data-counter": "true", "data-autosave": "narrative", "maxlength": NARRATIVE_MAX_CHARS}
+        ),
     )
 
     def __init__(self, *args, **kwargs):

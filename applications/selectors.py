@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,10 +10,18 @@ from django.utils.translation import gettext as _
 from agencies.models import Appointment, Criterion, Organisation, OrganisationMembership
 from audit.models import AuditEntry
 from audit.selectors import audit_for_object
+from qfapp.templatetags.qf import qfdate
 
 from .completeness import evidence_missing
 from .enums import ApplicationState
-from .models import Application, Document, Evidence, OrganisationInvitation, OrganisationJoinRequest
+from .models import (
+    Application,
+    Document,
+    Evidence,
+    InformationRequestItem,
+    OrganisationInvitation,
+    OrganisationJoinRequest,
+)
 
 S = ApplicationState
 
@@ -151,6 +160,17 @@ def application_missing(
     return missing
 
 
+def application_missing_rows(*, checklist: list[ChecklistRow], missing: dict[str, list[str]]) -> list[tuple]:
+    """The missing items as the checklist and the submit page both list them: (criterion or None, texts).
+
+    One row per criterion, then one per particular of the application as a whole, so that the count
+    a page gives is the number of rows it shows.
+    """
+    criteria = {row.criterion.code: row.criterion for row in checklist}
+    rows = [(criteria.get(code), texts) for code, texts in missing.items() if code]
+    return rows + [(None, [text]) for text in missing.get("", [])]
+
+
 def applicant_timeline(*, application: Application) -> list[dict]:
     """The state changes the applicant may see, oldest first; no actors, notes or internal steps."""
     entries = audit_for_object(obj=application).filter(
@@ -184,9 +204,74 @@ def open_information_requests(*, application: Application):
     return application.information_requests.filter(responded_at__isnull=True).prefetch_related("items__criterion")
 
 
+def open_request_items(*, application: Application, criterion: Criterion) -> list:
+    """The unanswered requests for information about one criterion (shown where its evidence is changed)."""
+    if application.state != S.RETURNED:
+        return []
+    return list(
+        InformationRequestItem.objects.filter(
+            request__application=application, request__responded_at__isnull=True, criterion=criterion
+        ).select_related("request")
+    )
+
+
 def dashboard_counts(*, user) -> dict:
     return applications_for_user(user=user).aggregate(
         drafts=Count("pk", filter=Q(state=S.DRAFT)),
         returned=Count("pk", filter=Q(state=S.RETURNED)),
         total=Count("pk"),
     )
+
+
+def applicant_next_step(*, application: Application) -> dict | None:
+    """What happens next for the applicant: the step, who takes it, the bureau's target time and whom to ask.
+
+    Targets are in working days (settings.APPLICANT_SERVICE_TARGETS); the contact is the secretariat's
+    (settings.BUREAU_ENQUIRIES). None once the case is closed.
+    """
+    targets = settings.APPLICANT_SERVICE_TARGETS
+    state = application.state
+    step = None
+    if state == S.DRAFT:
+        step = {
+            "text": _("Add the evidence for each criterion, then review and submit the application."),
+            "who": _("You"),
+            "target": "",
+        }
+    elif state in (S.SUBMITTED, S.SCREENING):
+        step = {
+            "text": _("The secretariat checks that the application is complete and that the organisation is eligible."),
+            "who": _("The secretariat"),
+            "target": _("within %(days)d working days of submission") % {"days": targets["screening"]},
+        }
+    elif state == S.RETURNED:
+        reply_by = (
+            application.information_requests.filter(responded_at__isnull=True)
+            .order_by("reply_by")
+            .values_list("reply_by", flat=True)
+            .first()
+        )
+        step = {
+            "text": _("Answer each request for information below, change the evidence it concerns, then resubmit."),
+            "who": _("You"),
+            "target": _("by %(date)s") % {"date": qfdate(reply_by)} if reply_by else "",
+        }
+    elif state in (S.UNDER_REVIEW, S.RECOMMENDED):
+        step = {
+            "text": _(
+                "Independent reviewers assess the evidence against each criterion; the bureau then recommends "
+                "and the Secretary for Education decides."
+            ),
+            "who": _("The reviewers and the bureau"),
+            "target": _("a decision within %(days)d working days of the start of the review")
+            % {"days": targets["decision"]},
+        }
+    elif state == S.APPOINTED:
+        step = {
+            "text": _("The register administrators publish the appointment on the public register."),
+            "who": _("The register administrators"),
+            "target": _("within %(days)d working days of the decision") % {"days": targets["publication"]},
+        }
+    if step is None:
+        return None
+    return {**step, "contact": settings.BUREAU_ENQUIRIES}

@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from qfapp.site import site_url
+
 from .enums import BILINGUAL_KINDS, LetterKind
 
 # Crockford's base32 without I, L, O, U: read aloud and typed without confusion. 16 characters = 80 bits.
@@ -47,7 +49,7 @@ def languages_for(kind: str, language: str) -> list[str]:
 
 def verification_url(code: str, language: str) -> str:
     with translation.override(language):
-        return settings.SITE_URL.rstrip("/") + reverse("verify:letter", args=[code])
+        return site_url() + reverse("verify:letter", args=[code])
 
 
 def qr_data_uri(url: str) -> str:

@@ -30,9 +30,9 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.functional import lazy
 
 from accounts.roles import REGISTER_ADMIN
+from qfapp.site import site_url
 
 from . import events
 from .events import DIGESTIBLE, LABELS
@@ -81,17 +81,34 @@ def _localised_link(link: str, language: str) -> str:
     return link
 
 
+def _names(context: dict) -> dict:
+    """The names of the organisation, scheme and industry a message is about, read in the active
+    language from the appointment or application in the context (never the actor's copies)."""
+    subject = context.get("appointment") or context.get("application")
+    if subject is None:
+        return {}
+    organisation = getattr(subject, "agency", None) or getattr(subject, "organisation", None)
+    names = {"organisation_name": organisation.name if organisation else "", "scheme_name": subject.scheme.name}
+    names["industry_name"] = subject.industry.name if subject.industry_id else ""
+    return names
+
+
 def render_message(*, event: str, recipient, context: dict, link: str = "") -> dict:
-    """Subject, text and HTML of an event's message for one person, in their language."""
+    """Subject, text and HTML of an event's message for one person, all in their language.
+
+    Lazy values in the context (notifications.text) and the names of the application or appointment
+    it names are put into words here, inside the recipient's language.
+    """
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         link = _localised_link(link, language)
         ctx = {
             **context,
+            **_names(context),
             "recipient": recipient,
             "event_label": LABELS.get(event, event),
             "link": link,
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
             "preferences_path": _path("notifications:preferences"),
             "LANGUAGE_CODE": language,
         }
@@ -157,7 +174,7 @@ def enqueue_delivery(message_id: int) -> bool:
 
 
 def _message_id_header(message: Message) -> str:
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    domain = urlsplit(site_url()).hostname or "localhost"
     return f"<qf-message-{message.pk}@{domain}>"
 
 
@@ -312,7 +329,7 @@ def digest_send(*, user_id: int) -> int:
         ctx = {
             "recipient": user,
             "items": items,
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
             "messages_path": _path("notifications:list"),
             "preferences_path": _path("notifications:preferences"),
             "LANGUAGE_CODE": language,
@@ -320,7 +337,7 @@ def digest_send(*, user_id: int) -> int:
         subject = " ".join(render_to_string("emails/digest.subject.txt", ctx).split())[:255]
         body_text = _tidy(render_to_string("emails/digest.txt", ctx))
         body_html = render_to_string("emails/digest.html", ctx)
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    domain = urlsplit(site_url()).hostname or "localhost"
     try:
         email = EmailMultiAlternatives(
             subject=subject,
@@ -360,13 +377,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month0 + 1, min(day.day, monthrange(year, month0 + 1)[1]))
 
 
-def _translated(obj, field: str):
-    """A value read when rendered, so each recipient sees the name in their own language."""
-    if obj is None:
-        return ""
-    return lazy(lambda: getattr(obj, field) or "", str)()
-
-
 def _term_recipients(appointment):
     User = get_user_model()
     return list(
@@ -378,9 +388,7 @@ def _term_recipients(appointment):
 
 def _term_context(appointment) -> dict:
     return {
-        "organisation_name": _translated(appointment.agency, "name"),
-        "industry_name": _translated(appointment.industry, "name"),
-        "scheme_name": _translated(appointment.scheme, "name"),
+        "appointment": appointment,
         "term_end": appointment.current_end,
     }
 

@@ -18,12 +18,8 @@ def appointment_published(*, obj, actor=None, **data) -> None:
     notify(
         event=APPOINTMENT_PUBLISHED,
         recipients=members,
-        context={
-            "organisation_name": appointment.agency.name,
-            "scheme_name": appointment.scheme.name,
-            "industry_name": appointment.industry.name if appointment.industry_id else "",
-            "term_end": appointment.current_end,
-        },
+        # the names are read from the appointment in each recipient's language when rendered
+        context={"appointment": appointment, "term_end": appointment.current_end},
         key=f"appointment-{appointment.pk}-{appointment.published_at:%Y%m%d%H%M%S%f}",
         link=reverse("agencies:agency", args=[appointment.agency_id]),
     )

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qfapp.middleware.RequestIdMiddleware",
     "qfapp.middleware.RequestBodyLimitMiddleware",
+    "qfapp.site.SiteURLMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -234,6 +235,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # adds the person's name
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -318,7 +320,13 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
 ]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hant", "zh-hans"), "zh-hans": ("zh-hant", "en")}
+# The one fallback rule for names (agencies/names.py reads it for the open data too):
+# Simplified -> Traditional -> English; Traditional -> English -> Simplified; English -> Traditional.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", "zh-hant", "zh-hans"),
+    "zh-hant": ("en", "zh-hans"),
+    "zh-hans": ("zh-hant", "en"),
+}
 # Each app keeps its own catalogue; the project's shared templates use locale/ (listed last so
 # that `makemessages` run at the top files each string under the app it belongs to).
 LOCALE_APPS = [
@@ -381,7 +389,14 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HKQF Assessment Agencies <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# What the applicant is told to expect (working days) and whom to ask (applications.selectors).
+APPLICANT_SERVICE_TARGETS = {"screening": 10, "decision": 60, "publication": 5}
+BUREAU_ENQUIRIES = {
+    "email": env.str("BUREAU_ENQUIRY_EMAIL", default="qf-agencies@example.org"),
+    "phone": env.str("BUREAU_ENQUIRY_PHONE", default=""),
+}
+# The address links in messages start with (qfapp.site.site_url). Empty: the address of the request.
+SITE_URL = env.str("SITE_URL", default="")
 
 # --- Benchmark ------------------------------------------------------------------------------
 # BENCH_MODE=1 adds /bench/trivial, the upper bound `make bench` compares every page with.

@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("register/", include("agencies.urls_open")),
 ]
 

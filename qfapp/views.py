@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,6 +18,17 @@ DASHBOARD_SECTIONS = [
     "management.views.dashboard_section",
     "agencies.views_publish.dashboard_section",
 ]
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site whatever the page's <link rel=icon> says."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
 
 
 @require_safe

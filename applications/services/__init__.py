@@ -1,12 +1,14 @@
 """Every write the applicant side makes: organisations, applications, evidence and documents."""
 
 from .applications import (
+    application_discard,
     application_resubmit,
     application_start,
     application_submit,
     application_update,
     application_withdraw,
     evidence_save,
+    fee_policy_save,
     information_request_respond,
 )
 from .documents import (
@@ -26,6 +28,7 @@ from .organisations import (
 )
 
 __all__ = [
+    "application_discard",
     "application_resubmit",
     "application_start",
     "application_submit",
@@ -37,6 +40,7 @@ __all__ = [
     "document_update",
     "document_upload",
     "evidence_save",
+    "fee_policy_save",
     "information_request_respond",
     "invitation_accept",
     "invitation_create",

@@ -2,25 +2,31 @@
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.models import User
 from accounts.roles import CASE_OFFICER
 from agencies.enums import EntityType
 from agencies.models import CriteriaSet, Criterion, Industry, Organisation, Scheme
+from agencies.selectors import public_bodies
 from audit.services import audit_record, audit_refusal
 from notifications import events
 from notifications.services import notify
+from notifications.text import name_of, sentence
 from qfapp.exceptions import RuleViolation
 
+from .. import storage
 from ..enums import ApplicationKind, ApplicationState
 from ..models import Application, Evidence, InformationRequest, ProposedQualification, ReferenceCounter
 from ..selectors import application_missing, appointment_to_renew, last_appointed_application
 
 NARRATIVE_MAX_CHARS = 10_000
+FEE_POLICY_MAX_CHARS = 10_000
 S = ApplicationState
 
 
@@ -52,15 +58,31 @@ def _require_draft(application: Application) -> None:
         raise RuleViolation(_("This application has been submitted and can no longer be changed."))
 
 
-def _collaborators(existing: list[Organisation], new_names: list[str], actor: User) -> list[Organisation]:
+def _collaborators(
+    existing: list[Organisation], new_names: list[str], actor: User, current: list[Organisation] = ()
+) -> list[Organisation]:
+    """The bodies proposed: chosen from the public register (or kept from the draft), or named anew.
+
+    A typed name is matched only against the public register and the draft's own bodies, so another
+    applicant's organisation is never linked or revealed. Raises RuleViolation for any other choice.
+    """
+    public = public_bodies()
+    chosen = {body.pk for body in existing} - {body.pk for body in current}
+    if chosen and public.filter(pk__in=chosen).count() != len(chosen):
+        raise RuleViolation(
+            _("Choose collaborating bodies from the public register, or name a new body."),
+            field_errors={"collaborators": [_("Choose a body from the public register.")]},
+        )
     bodies = list(existing)
     for name in new_names:
         name = name.strip()
         if not name:
             continue
+        body = next((b for b in current if name.lower() in {(b.name_en or "").lower(), b.name.lower()}), None)
         body = (
-            Organisation.objects.filter(name_en__iexact=name).first()
-            or Organisation.objects.filter(name__iexact=name).first()
+            body
+            or public.filter(name_en__iexact=name).first()
+            or public.filter(Q(name_zh_hant__iexact=name) | Q(name_zh_hans__iexact=name)).first()
         )
         if body is None:
             body = Organisation(name=name, name_en=name, entity_type=EntityType.OTHER)
@@ -189,7 +211,8 @@ def application_update(
         application.industry = industry
     application.fee_policy = fee_policy.strip()
     application.save(update_fields=["fee_policy", "industry", "updated_at"])
-    bodies = _collaborators(list(collaborators), list(new_collaborator_names), actor)
+    current = list(application.proposed_collaborators.all())
+    bodies = _collaborators(list(collaborators), list(new_collaborator_names), actor, current=current)
     application.proposed_collaborators.set([b for b in bodies if b.pk != application.organisation_id])
     if qualifications is not None:
         _set_qualifications(application, qualifications)
@@ -223,6 +246,53 @@ def evidence_save(*, application: Application, criterion: Criterion, narrative: 
         data={"criterion": criterion.code, "length": len(narrative)},
     )
     return evidence
+
+
+@transaction.atomic
+def fee_policy_save(*, application: Application, fee_policy: str, actor: User) -> Application:
+    """Save a draft's fee policy on its own (the autosave of the particulars form). Raises RuleViolation."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_edit(application, actor)
+    _require_draft(application)
+    fee_policy = fee_policy.replace("\r\n", "\n")
+    if len(fee_policy) > FEE_POLICY_MAX_CHARS:
+        raise RuleViolation(
+            _("The fee policy is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(fee_policy), "limit": FEE_POLICY_MAX_CHARS},
+            field_errors={"fee_policy": [_("Too long.")]},
+        )
+    application.fee_policy = fee_policy.strip()
+    application.save(update_fields=["fee_policy", "updated_at"])
+    audit_record(
+        action="applications.application.updated",
+        obj=application,
+        actor=actor,
+        data={"field": "fee_policy", "length": len(application.fee_policy)},
+    )
+    return application
+
+
+def application_discard(*, application: Application, actor: User) -> None:
+    """Delete a draft that was never submitted, with its evidence and documents. Raises RuleViolation."""
+    try:
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=application.pk)
+            _require_edit(application, actor)
+            if application.state != S.DRAFT:
+                raise RuleViolation(_("Only a draft can be discarded; a submitted application can be withdrawn."))
+            stored = list(application.documents.values_list("stored_name", flat=True))
+            audit_record(
+                action="applications.application.discarded",
+                obj=application,
+                actor=actor,
+                from_state=S.DRAFT,
+                data={"organisation": application.organisation_id, "documents": len(stored)},
+            )
+            application.delete()
+            transaction.on_commit(lambda: [storage.remove(name) for name in stored])
+    except RuleViolation as exc:
+        audit_refusal(action="applications.application.discard", obj=application, actor=actor, note=str(exc))
+        raise
 
 
 def _next_reference(scheme: Scheme) -> str:
@@ -277,8 +347,12 @@ def application_submit(*, application: Application, actor: User, declaration_acc
             )
             context = {
                 "reference": application.reference,
-                "summary": _("%(organisation)s submitted its application %(reference)s.")
-                % {"organisation": application.organisation.name, "reference": application.reference},
+                "application": application,
+                "summary": sentence(
+                    gettext_noop("%(organisation)s submitted its application %(reference)s."),
+                    organisation=name_of(application.organisation),
+                    reference=application.reference,
+                ),
             }
             notify(
                 event=events.SUBMISSION_RECEIVED,
@@ -321,8 +395,12 @@ def information_request_respond(*, information_request: InformationRequest, resp
     return information_request
 
 
-def application_resubmit(*, application: Application, actor: User) -> Application:
-    """Send an application back to the bureau once every request for information is answered."""
+def application_resubmit(*, application: Application, actor: User, declaration_accepted: bool) -> Application:
+    """Send an application back to the bureau once every request for information is answered.
+
+    The declaration is made again (the answers and evidence changed since the first one). Raises
+    AlreadySubmitted if it is not waiting for information, RuleViolation otherwise.
+    """
     try:
         with transaction.atomic():
             application = Application.objects.select_for_update().get(pk=application.pk)
@@ -335,6 +413,12 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
             missing = application_missing(application=application)
             if missing:
                 raise RuleViolation(_("The application is not complete yet."), field_errors=missing)
+            if not declaration_accepted:
+                raise RuleViolation(
+                    _("Accept the declaration and the personal information collection statement to resubmit."),
+                    field_errors={"declaration": [_("Required to resubmit.")]},
+                )
+            application.declaration_accepted_at = timezone.now()
             application.resubmit()
             application.save()
             entry = audit_record(
@@ -343,12 +427,21 @@ def application_resubmit(*, application: Application, actor: User) -> Applicatio
                 actor=actor,
                 from_state=S.RETURNED,
                 to_state=S.SUBMITTED,
+                data={"declaration": True},
+            )
+            context = {"reference": application.reference, "application": application, "for_applicant": True}
+            notify(
+                event=events.RESUBMITTED,
+                recipients=_members(application.organisation),
+                context=context,
+                key=f"resubmitted-{entry.pk}",
+                link=_link(application),
             )
             notify(
                 event=events.RESUBMITTED,
                 recipients=_case_officers(),
-                context={"reference": application.reference, "for_staff": True},
-                key=f"resubmitted-{entry.pk}",
+                context={**context, "for_staff": True, "for_applicant": False},
+                key=f"resubmitted-{entry.pk}-staff",
                 link=_case_link(application),
             )
     except AlreadySubmitted:
@@ -386,7 +479,7 @@ def application_withdraw(*, application: Application, reason: str, actor: User) 
                 note=reason.strip(),
             )
             if from_state != S.DRAFT:
-                context = {"reference": application.reference, "summary": reason.strip()}
+                context = {"reference": application.reference, "application": application, "summary": reason.strip()}
                 notify(
                     event=events.WITHDRAWN,
                     recipients=_members(application.organisation),

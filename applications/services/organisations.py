@@ -16,7 +16,9 @@ from agencies.models import Organisation, OrganisationMembership, OrganisationOf
 from audit.services import audit_record
 from notifications import events
 from notifications.services import notify
+from notifications.text import name_of, sentence
 from qfapp.exceptions import RuleViolation
+from qfapp.site import site_url
 
 from ..models import OrganisationInvitation, OrganisationJoinRequest
 
@@ -175,8 +177,12 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, acto
     link = reverse("applications:invitation_accept", kwargs={"token": invitation.token})
     invitee = User.objects.filter(email__iexact=email, is_active=True).first()
     context = {
-        "summary": _("%(name)s invites you to join %(organisation)s as %(role)s.")
-        % {"name": actor.display_name, "organisation": organisation.name, "role": MemberRole(role).label},
+        "summary": sentence(
+            gettext_noop("%(name)s invites you to join %(organisation)s as %(role)s."),
+            name=actor.display_name,
+            organisation=name_of(organisation),
+            role=MemberRole(role).label,
+        ),
     }
     if invitee is not None:
         notify(
@@ -192,7 +198,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, acto
             [
                 str(context["summary"]),
                 _("Create an account with this e-mail address, then open this link to accept:"),
-                f"{settings.SITE_URL}{link}",
+                f"{site_url()}{link}",
             ]
         )
         transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
@@ -232,7 +238,7 @@ def _tell_owners(organisation: Organisation, subject_text: str, body_text: str, 
             with translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
                 send_mail(
                     _(subject_text),
-                    f"{_(body_text)}\n\n{settings.SITE_URL}{link}",
+                    f"{_(body_text)}\n\n{site_url()}{link}",
                     None,
                     [owner.email],
                     fail_silently=True,

@@ -1,7 +1,9 @@
 """The applicant's pages. Each view is thin: a form, a service call, a message."""
 
 from .applications import (
+    application_autosave,
     application_detail,
+    application_discard,
     application_edit,
     application_list,
     application_resubmit,
@@ -9,6 +11,7 @@ from .applications import (
     application_status,
     application_submit,
     application_withdraw,
+    collaborator_search,
     evidence_edit,
     information_request_respond,
 )
@@ -25,7 +28,9 @@ from .organisations import (
 )
 
 __all__ = [
+    "application_autosave",
     "application_detail",
+    "application_discard",
     "application_edit",
     "application_list",
     "application_resubmit",
@@ -33,6 +38,7 @@ __all__ = [
     "application_status",
     "application_submit",
     "application_withdraw",
+    "collaborator_search",
     "dashboard_section",
     "document_delete",
     "document_download",

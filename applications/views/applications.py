@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies import selectors as agencies_selectors
 from agencies.models import Appointment, Criterion, Scheme
 from qfapp.exceptions import RuleViolation
 
@@ -119,6 +120,7 @@ def application_edit(request, pk):
         initial=initial,
         scheme_code=application.scheme.code,
         exclude_organisation=application.organisation,
+        current_collaborators=list(application.proposed_collaborators.all()),
     )
     formset = None
     if application.scheme.code == "pq":
@@ -159,13 +161,14 @@ def application_detail(request, pk):
     if not application.accepts_evidence:
         return redirect("applications:status", pk=application.pk)
     checklist = selectors.application_checklist(application=application)
+    missing = selectors.application_missing(application=application, checklist=checklist)
     return render(
         request,
         "applications/application_detail.html",
         {
             "application": application,
             "checklist": checklist,
-            "missing": selectors.application_missing(application=application, checklist=checklist),
+            "missing_rows": selectors.application_missing_rows(checklist=checklist, missing=missing),
             "can_edit": request.user.has_perm("applications.edit_application", application),
             "documents": application.documents.prefetch_related("criteria").order_by("uploaded_at"),
             "qualifications": application.proposed_qualifications.all(),
@@ -229,6 +232,7 @@ def evidence_edit(request, pk, criterion_pk):
             "next": criteria[index + 1] if index + 1 < len(criteria) else None,
             "limit": NARRATIVE_MAX_CHARS,
             "today": timezone.localdate(),
+            "requested_items": selectors.open_request_items(application=application, criterion=criterion),
         },
     )
 
@@ -263,8 +267,7 @@ def application_submit(request, pk):
                 % {"reference": application.reference},
             )
             return redirect("applications:status", pk=application.pk)
-    criteria = {row.criterion.code: row.criterion for row in checklist}
-    missing_rows = [(criteria.get(code), texts) for code, texts in missing.items()]
+    missing_rows = selectors.application_missing_rows(checklist=checklist, missing=missing)
     return render(
         request,
         "applications/application_submit.html",
@@ -294,9 +297,9 @@ def application_status(request, pk):
         {
             "application": application,
             "state_label": selectors.applicant_state_label(application.state),
+            "next_step": selectors.applicant_next_step(application=application),
             "timeline": selectors.applicant_timeline(application=application),
             "information_requests": requests_list,
-            "withdraw_form": WithdrawForm(),
             "can_edit": can_edit,
             "can_withdraw": can_edit and application.is_withdrawable and application.state != ApplicationState.DRAFT,
             "appointment": application.appointment,
@@ -336,33 +339,105 @@ def information_request_respond(request, pk, request_pk):
 
 
 @login_required
-@require_POST
 def application_resubmit(request, pk):
+    """A page of its own: the declaration again, then the application goes back to the bureau."""
     application = application_or_404(request, pk, perm="applications.edit_application")
-    try:
-        services.application_resubmit(application=application, actor=request.user)
-    except AlreadySubmitted as exc:
-        messages.info(request, exc.messages[0])
-    except RuleViolation as exc:
-        show_violation(request, None, exc)
-        for code, texts in exc.field_errors.items():
-            for text in texts:
-                messages.error(request, f"{code}. {text}" if code else text)
-    else:
-        messages.success(request, _("Your application has been resubmitted."))
-    return redirect("applications:status", pk=application.pk)
+    if application.state != ApplicationState.RETURNED:
+        return redirect("applications:status", pk=application.pk)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_resubmit(
+                application=application, actor=request.user, declaration_accepted=form.cleaned_data["declaration"]
+            )
+        except AlreadySubmitted as exc:
+            messages.info(request, exc.messages[0])
+        except RuleViolation as exc:
+            show_violation(request, form, exc)
+            for code, texts in exc.field_errors.items():
+                if code == "declaration":
+                    continue
+                for text in texts:
+                    messages.error(request, f"{code}. {text}" if code else text)
+            if "declaration" in exc.field_errors:
+                return render(
+                    request, "applications/application_resubmit.html", {"application": application, "form": form}
+                )
+        else:
+            messages.success(request, _("Your application has been resubmitted."))
+        return redirect("applications:status", pk=application.pk)
+    return render(request, "applications/application_resubmit.html", {"application": application, "form": form})
+
+
+@login_required
+def application_withdraw(request, pk):
+    """A page of its own: the reason, and one button that withdraws."""
+    application = application_or_404(request, pk, perm="applications.edit_application")
+    if application.state == ApplicationState.DRAFT:
+        return redirect("applications:discard", pk=application.pk)
+    if not application.is_withdrawable:
+        return redirect("applications:status", pk=application.pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            services.application_withdraw(application=application, reason=reason, actor=request.user)
+        except RuleViolation as exc:
+            show_violation(request, form, exc)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+            return redirect("applications:status", pk=application.pk)
+    return render(request, "applications/application_withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+def collaborator_search(request):
+    """Names for the collaborators picker: only agencies and bodies already on the public register."""
+    bodies = agencies_selectors.public_bodies_search(query=request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"id": body.pk, "name": body.name} for body in bodies]})
 
 
 @login_required
 @require_POST
-def application_withdraw(request, pk):
+def application_autosave(request, pk):
+    """Save a draft narrative or the fee policy as the applicant types (applications/autosave.js).
+
+    The same services as the forms' save buttons: the same permission check and the same audit row.
+    """
     application = application_or_404(request, pk, perm="applications.edit_application")
-    form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.application_withdraw(application=application, reason=reason, actor=request.user)
+        if "fee_policy" in request.POST:
+            services.fee_policy_save(application=application, fee_policy=request.POST["fee_policy"], actor=request.user)
+        elif "narrative" in request.POST:
+            criterion_pk = request.POST.get("criterion", "")
+            criterion = get_object_or_404(
+                Criterion,
+                pk=int(criterion_pk) if criterion_pk.isdigit() else 0,
+                criteria_set=application.criteria_set_id,
+            )
+            services.evidence_save(
+                application=application, criterion=criterion, narrative=request.POST["narrative"], actor=request.user
+            )
+        else:
+            return JsonResponse({"saved": False, "error": _("Nothing to save.")}, status=400)
     except RuleViolation as exc:
-        show_violation(request, None, exc)
-    else:
-        messages.success(request, _("Your application has been withdrawn."))
-    return redirect("applications:status", pk=application.pk)
+        return JsonResponse({"saved": False, "error": " ".join(str(m) for m in exc.messages)}, status=400)
+    now = timezone.localtime()
+    return JsonResponse({"saved": True, "saved_at": now.isoformat(), "saved_at_display": now.strftime("%H:%M:%S")})
+
+
+@login_required
+def application_discard(request, pk):
+    """A page of its own that asks once, then deletes the draft."""
+    application = application_or_404(request, pk, perm="applications.edit_application")
+    if application.state != ApplicationState.DRAFT:
+        return redirect("applications:status", pk=application.pk)
+    if request.method == "POST":
+        try:
+            services.application_discard(application=application, actor=request.user)
+        except RuleViolation as exc:
+            show_violation(request, None, exc)
+            return redirect("applications:detail", pk=application.pk)
+        messages.success(request, _("The draft has been discarded."))
+        return redirect("applications:list")
+    return render(request, "applications/application_discard.html", {"application": application})

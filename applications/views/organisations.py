@@ -123,7 +123,7 @@ def invitation_create(request, pk):
 
 @login_required
 def invitation_accept(request, token):
-    invitation = OrganisationInvitation.objects.select_related("organisation").filter(token=token).first()
+    invitation = get_object_or_404(OrganisationInvitation.objects.select_related("organisation"), token=token)
     if request.method == "POST":
         try:
             invitation = services.invitation_accept(token=token, actor=request.user)
@@ -134,7 +134,7 @@ def invitation_accept(request, token):
                 request, _("You have joined %(organisation)s.") % {"organisation": invitation.organisation.name}
             )
             return redirect("applications:organisation_detail", pk=invitation.organisation_id)
-    usable = invitation is not None and invitation.is_open and invitation.email.lower() == request.user.email.lower()
+    usable = invitation.is_open and invitation.email.lower() == request.user.email.lower()
     return render(request, "applications/invitation_accept.html", {"invitation": invitation, "usable": usable})
 
 

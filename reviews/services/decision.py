@@ -7,6 +7,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.roles import REGISTER_ADMIN
 from agencies import services as agency_services
@@ -15,6 +16,7 @@ from applications.enums import ApplicationKind
 from applications.models import Application
 from notifications import events
 from notifications.services import notify
+from notifications.text import sentence
 from qfapp import domain_events
 from qfapp.exceptions import RuleViolation
 
@@ -206,11 +208,11 @@ def _case_appoint(
             recipients=_members(app),
             context=_ctx(
                 app,
-                _("Appointed for the term %(start)s – %(end)s.")
-                % {
-                    "start": term_start.strftime("%-d.%-m.%Y"),
-                    "end": term_end.strftime("%-d.%-m.%Y"),
-                },
+                sentence(
+                    gettext_noop("Appointed for the term %(start)s – %(end)s."),
+                    start=term_start.strftime("%-d.%-m.%Y"),
+                    end=term_end.strftime("%-d.%-m.%Y"),
+                ),
             ),
             key=str(entry.pk),
             link=_applicant_link(app),

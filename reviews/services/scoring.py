@@ -159,7 +159,7 @@ def review_submit(*, assignment: ReviewAssignment, actor, request=None) -> Revie
             notify(
                 event=events.REVIEW_SUBMITTED,
                 recipients=officers,
-                context=_ctx(app),
+                context={**_ctx(app), "reviewer_name": locked.reviewer.display_name},
                 key=str(entry.pk),
                 link=_case_link(app),
             )

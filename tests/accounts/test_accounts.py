@@ -19,7 +19,8 @@ def _confirmation_link(message) -> str:
 
 def test_signup_requires_email_verification_then_signs_in(client):
     response = client.post(
-        "/en/accounts/signup/", {"email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        "/en/accounts/signup/",
+        {"full_name": "Chan Tai Man", "email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/confirm-email/"
@@ -37,7 +38,10 @@ def test_signup_requires_email_verification_then_signs_in(client):
 
 
 def test_unverified_user_cannot_sign_in(client):
-    client.post("/en/accounts/signup/", {"email": "late@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        "/en/accounts/signup/",
+        {"full_name": "Late Person", "email": "late@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
     client.logout()
     response = client.post("/en/accounts/login/", {"login": "late@example.org", "password": PASSWORD})
     assert response.status_code == 302

@@ -38,9 +38,17 @@ def _criteria(application):
     return list(application.criteria_set.criteria.order_by("order"))
 
 
+def _on_register(body):
+    """Make `body` an agency of a published appointment (a public name the picker may offer)."""
+    from agencies.models import Appointment
+
+    Appointment.objects.create(agency=body, scheme=factories.criteria_set_for("rpl").scheme, is_published=True)
+    return body
+
+
 def test_start_rpl_binds_the_active_criteria_set(reference, organisation, applicant):
     industry = factories.IndustryFactory()
-    partner = factories.OrganisationFactory()
+    partner = _on_register(factories.OrganisationFactory())
     application = application_start(
         organisation=organisation,
         scheme=factories.criteria_set_for("rpl").scheme,
@@ -299,7 +307,7 @@ def _returned(application, case_officer):
 def test_answer_and_resubmit(complete_draft, applicant, case_officer):
     request = _returned(complete_draft, case_officer)
     with pytest.raises(RuleViolation):
-        application_resubmit(application=complete_draft, actor=applicant)
+        application_resubmit(application=complete_draft, actor=applicant, declaration_accepted=True)
     evidence_save(
         application=complete_draft,
         criterion=_criteria(complete_draft)[6],
@@ -315,13 +323,13 @@ def test_answer_and_resubmit(complete_draft, applicant, case_officer):
         criteria=[_criteria(complete_draft)[6]],
     )
     information_request_respond(information_request=request, response="Uploaded the accounts.", actor=applicant)
-    application_resubmit(application=complete_draft, actor=applicant)
+    application_resubmit(application=complete_draft, actor=applicant, declaration_accepted=True)
     complete_draft.refresh_from_db()
     assert complete_draft.state == "submitted"
     assert complete_draft.reference == "RPL-2026-0500"
     assert Message.objects.filter(event="application.resubmitted", recipient=case_officer).count() == 1
     with pytest.raises(AlreadySubmitted):
-        application_resubmit(application=complete_draft, actor=applicant)
+        application_resubmit(application=complete_draft, actor=applicant, declaration_accepted=True)
 
 
 def test_answer_refused_to_other_users(complete_draft, case_officer, other_applicant, viewer):
@@ -330,7 +338,7 @@ def test_answer_refused_to_other_users(complete_draft, case_officer, other_appli
         with pytest.raises(RuleViolation):
             information_request_respond(information_request=request, response="x", actor=user)
         with pytest.raises(RuleViolation):
-            application_resubmit(application=complete_draft, actor=user)
+            application_resubmit(application=complete_draft, actor=user, declaration_accepted=True)
     request.refresh_from_db()
     assert request.response == ""
 

@@ -461,6 +461,8 @@ def test_request_for_information_answered_in_place_and_resubmitted(client, compl
     rfi.refresh_from_db()
     assert rfi.response == "See criterion 7."
     response = client.post(f"/en/applications/{complete_draft.pk}/resubmit/", follow=True)
+    assert "Accept the declaration" in response.content.decode()
+    response = client.post(f"/en/applications/{complete_draft.pk}/resubmit/", {"declaration": "on"}, follow=True)
     assert "Your application has been resubmitted." in response.content.decode()
     complete_draft.refresh_from_db()
     assert complete_draft.state == "submitted"

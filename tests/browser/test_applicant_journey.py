@@ -46,6 +46,7 @@ def test_applicant_journey(page, live_server, shot, axe_check, journey_setup, la
     page.goto(f"{base}/accounts/signup/")
     shot(page, f"journey-{lang}-01-signup")
     axe_check(page, f"signup {lang}")
+    page.fill("input[name=full_name]", "Chan Tai Man")
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)

@@ -155,6 +155,7 @@ def test_full_journey(
     # 2. The applicant signs up and confirms the address through the link in the e-mail.
     email = f"applicant-{lang}@example.org"
     page.goto(f"{base}/accounts/signup/")
+    page.fill("input[name=full_name]", "Chan Tai Man")
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
@@ -282,7 +283,11 @@ def test_full_journey(
     card.locator("textarea").fill("Pass rates: 2023 81%, 2024 84%, 2025 86%.")
     post(page, "article.card form button[type=submit]")
     snap("answered")
-    post(page, f"form[action$='/applications/{application.pk}/resubmit/'] button[type=submit]")
+    # resubmission asks on a page of its own, with the declaration again
+    post(page, f"a[href$='/applications/{application.pk}/resubmit/']")
+    snap("resubmit-declaration")
+    page.check("input[name=declaration]")
+    post(page, "#resubmit-form button[type=submit]")
     application.refresh_from_db()
     assert application.state == "submitted"
     snap("resubmitted")
@@ -378,6 +383,7 @@ def test_full_journey(
         {
             "application.submitted": 1,
             "application.information_requested": 1,
+            "application.resubmitted": 1,
             "application.decided": 1,
             "letter.issued": 4,
         },
@@ -421,6 +427,7 @@ def test_full_journey(
         {
             "application.submitted": 1,
             "application.information_requested": 1,
+            "application.resubmitted": 1,
             "application.decided": 1,
             "appointment.published": 1,
             "letter.issued": 4,

@@ -124,7 +124,14 @@ def test_sign_up_and_sign_in(client, applicant):
     @given(
         which=st.sampled_from(["account_signup", "account_login"]),
         data=form_data(
-            {"email": emails, "login": emails, "password": passwords, "password1": passwords, "password2": passwords},
+            {
+                "full_name": plain(40),
+                "email": emails,
+                "login": emails,
+                "password": passwords,
+                "password1": passwords,
+                "password2": passwords,
+            },
             [applicant.pk],
         ),
     )

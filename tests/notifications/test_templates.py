@@ -42,8 +42,14 @@ def test_event_renders_in_language(db, event, language):
 
     with translation.override(language):
         label = str(events.LABELS[event])
+        # two reviews of one case are told apart by who wrote them
+        full_label = (
+            translation.gettext("Review submitted by %(name)s") % {"name": "Reviewer One"}
+            if event == events.REVIEW_SUBMITTED
+            else label
+        )
     assert full["language"] == language
-    assert full["subject"] == f"[HKQF] {label} – RPL-2026-0042"
+    assert full["subject"] == f"[HKQF] {full_label} – RPL-2026-0042"
     assert empty["subject"] == f"[HKQF] {label}"
     for rendered in (full, empty):
         for part in ("subject", "body_text", "body_html"):

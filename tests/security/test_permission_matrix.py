@@ -99,6 +99,7 @@ def _pages(objects: dict) -> list[Route]:
     return (
         [
             Route("/healthz", cells(OK, OK)),
+            Route("/favicon.ico", cells(OK, OK)),
             Route("/en/", cells(OK, OK)),
             Route("/en/dashboard/", cells(LOGIN, OK)),
             Route("/en/accounts/login/", cells(OK, to("/en/dashboard/"))),
@@ -135,6 +136,7 @@ def _pages(objects: dict) -> list[Route]:
         ]
         + _register_pages(objects)
         + _applicant_pages(objects)
+        + _applicant_steps_pages(objects)
         + _review_pages(objects)
         + _message_pages(objects)
         + _management_pages(objects)
@@ -225,7 +227,8 @@ def _applicant_pages(objects: dict) -> list[Route]:
         Route(f"{base}organisations/{org}/join-requests/{objects['join_request'].pk}/", post_only),
         # the token is the secret: whoever holds it sees whom it invites, and only the invitee can use it
         Route(f"{base}invitations/{objects['invitation'].token}/", cells(LOGIN, OK)),
-        Route(f"{base}invitations/not-a-token/", cells(LOGIN, OK)),
+        # an unknown token is a 404 (the page never says whether a token exists for someone else)
+        Route(f"{base}invitations/not-a-token/", cells(LOGIN, NOT_FOUND)),
         # who has no organisation to apply for is asked to register one first
         Route(
             f"{base}new/rpl/",
@@ -273,10 +276,32 @@ def _applicant_pages(objects: dict) -> list[Route]:
         # another organisation's case under review: the reviewer only invited to it sees nothing of it yet
         Route(f"{base}{elsewhere.pk}/status/", only({"other_applicant": OK, **STAFF_VIEWERS})),
         Route(f"{base}{elsewhere.pk}/documents/", only({"other_applicant": OK, **STAFF_VIEWERS})),
-        Route(f"{base}{submitted.pk}/withdraw/", post_only),
-        Route(f"{base}{returned.pk}/resubmit/", post_only),
         # posted to after a session may have ended: no sign-in check before the method check
         Route(f"{base}{returned.pk}/requests/{rfi}/answer/", cells(NOT_ALLOWED, NOT_ALLOWED)),
+    ]
+
+
+def _applicant_steps_pages(objects: dict) -> list[Route]:
+    """Issue 14's pages: the collaborators search, autosave, and the pages that ask once before an
+    irreversible step (withdraw, resubmit with the declaration, discard a draft)."""
+    base = "/en/applications/"
+    draft, submitted, returned = objects["draft"], objects["submitted"], objects["returned"]
+    appointed = objects["appointed"]
+
+    def status(app) -> Expect:
+        return to(f"{base}{app.pk}/status/")
+
+    return [
+        # every signed-in person may search, and only public names come back (test_applicant_steps.py)
+        Route(f"{base}collaborators/search/?q=a", cells(LOGIN, OK)),
+        Route(f"{base}{draft.pk}/autosave/", cells(LOGIN, NOT_ALLOWED)),
+        Route(f"{base}{draft.pk}/discard/", only({"applicant": OK})),
+        Route(f"{base}{submitted.pk}/discard/", only({"applicant": status(submitted)})),
+        Route(f"{base}{submitted.pk}/withdraw/", only({"applicant": OK})),
+        Route(f"{base}{draft.pk}/withdraw/", only({"applicant": to(f"{base}{draft.pk}/discard/")})),
+        Route(f"{base}{appointed.pk}/withdraw/", only({"applicant": status(appointed)})),
+        Route(f"{base}{returned.pk}/resubmit/", only({"applicant": OK})),
+        Route(f"{base}{submitted.pk}/resubmit/", only({"applicant": status(submitted)})),
     ]
 
 
@@ -853,7 +878,25 @@ def _posts(o: dict) -> list[Post]:
             lambda: Document.objects.filter(pk=doc.pk).exists(),
         ),
         Post(f"{apps}{submitted.pk}/withdraw/", {"reason": "No."}, refused(applicant_only), state_of(submitted)),
-        Post(f"{apps}{returned.pk}/resubmit/", {}, refused(applicant_only), state_of(returned)),
+        Post(f"{apps}{returned.pk}/resubmit/", {"declaration": "on"}, refused(applicant_only), state_of(returned)),
+        Post(
+            f"{apps}{draft.pk}/autosave/",
+            {"narrative": "Autosaved by someone else.", "criterion": criterion.pk},
+            refused(applicant_only),
+            lambda: Evidence.objects.get(application=draft, criterion=criterion).narrative,
+        ),
+        Post(
+            f"{apps}{draft.pk}/autosave/",
+            {"fee_policy": "Autosaved by someone else."},
+            refused(applicant_only),
+            lambda: Application.objects.get(pk=draft.pk).fee_policy,
+        ),
+        Post(
+            f"{apps}{draft.pk}/discard/",
+            {},
+            refused(applicant_only),
+            lambda: Application.objects.filter(pk=draft.pk).exists(),
+        ),
         Post(
             f"{apps}{returned.pk}/requests/{rfi.pk}/answer/",
             {f"rfi-{rfi.pk}-response": "An answer from outside."},
@@ -1106,3 +1149,27 @@ def test_the_same_sessions_with_the_second_factor_act_in_their_role(request, obj
     assert _ask(clients["register_admin"], "/en/register/manage/") == OK
     assert _ask(clients["register_admin"], "/en/admin/") == OK
     assert _ask(clients["reviewer"], f"/en/review/assignments/{objects['accepted'].pk}/") == OK
+
+
+def test_no_applicant_page_shows_another_organisations_data(request, objects):
+    """Every applicant page the applicant may open, and the collaborators search, name nothing of the
+    other applicant: not its organisation, nor a body it typed as a collaborator."""
+    from agencies.models import Organisation
+
+    other = objects["other_organisation"]
+    typed = Organisation.objects.create(name="Zephyr Partner Typed Elsewhere", name_en="Zephyr Partner Typed Elsewhere")
+    objects["elsewhere"].proposed_collaborators.add(typed)
+    client = Client()
+    client.force_login(request.getfixturevalue("applicant"))
+    secrets = [other.name, other.registration_number, typed.name]
+    routes = [r for r in _applicant_pages(objects) + _applicant_steps_pages(objects) if r.expect["applicant"] == OK]
+    routes += [Route(f"/en/applications/collaborators/search/?q={q}", {}) for q in ("Zephyr", other.name[:6], "a")]
+    routes += [Route("/en/applications/new/rpl/", {}), Route(f"/en/applications/{objects['draft'].pk}/edit/", {})]
+    leaks = []
+    for route in routes:
+        response = client.get(route.path)
+        assert response.status_code == 200, route.path
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
+        leaks += [f"{route.path}: {secret}" for secret in secrets if secret in body]
+    assert leaks == []
