@@ -441,6 +441,52 @@ def criteria_set_new_version(*, criteria_set, actor):
     return copy
 
 
+def appointment_record(
+    *,
+    agency: Organisation,
+    scheme: Scheme,
+    industry: Industry | None,
+    start: date,
+    end: date,
+    decided_on: date,
+    actor,
+    note: str = "",
+) -> Appointment:
+    """Record an appointment decided before this system, with its earliest known term, unpublished.
+
+    The register administrators keep the record of past decisions; a new decision is the approver's
+    (`appointment_create`). Raises RuleViolation for a bad date, an overlap or a missing permission.
+    """
+    action = "agencies.appointment.recorded"
+    with _audited_refusal(obj=agency, actor=actor, action=action), transaction.atomic():
+        _check_actor(actor, "agencies.manage_register", _("Only a register administrator may change the register."))
+        _check_decision_date(decided_on=decided_on, end=end)
+        appointment = Appointment(agency=agency, scheme=scheme, industry=industry)
+        _check_term(appointment=appointment, start=start, end=end)
+        appointment.save()
+        _insert_term(
+            appointment=appointment,
+            kind=TermKind.FIRST,
+            start=start,
+            end=end,
+            decided_on=decided_on,
+            note=(note or "").strip(),
+        )
+        appointment_refresh_dates(appointment=appointment)
+        data = {"start": start.isoformat(), "end": end.isoformat(), "decided_on": decided_on.isoformat()}
+        audit_record(action=action, obj=appointment, actor=actor, note=(note or "").strip(), data=data)
+    return appointment
+
+
+def _check_decision_date(*, decided_on: date | None, end: date) -> None:
+    if decided_on is None:
+        raise RuleViolation(_("Give the date of the decision."))
+    if decided_on > timezone.localdate():
+        raise RuleViolation(_("The decision date cannot be in the future."))
+    if decided_on > end:
+        raise RuleViolation(_("The decision date cannot be after the end of the term."))
+
+
 def _renumber_terms(appointment: Appointment) -> None:
     """The earliest term is the first appointment; every later one a re-appointment."""
     first = appointment.terms.order_by("start").values_list("pk", flat=True).first()
@@ -464,12 +510,7 @@ def appointment_term_record(
         message=_("Only a register administrator may change the register."),
     ):
         appointment = _locked(appointment)
-        if decided_on is None:
-            raise RuleViolation(_("Give the date of the decision."))
-        if decided_on > timezone.localdate():
-            raise RuleViolation(_("The decision date cannot be in the future."))
-        if decided_on > end:
-            raise RuleViolation(_("The decision date cannot be after the end of the term."))
+        _check_decision_date(decided_on=decided_on, end=end)
         _check_term(appointment=appointment, start=start, end=end)
         term = _insert_term(
             appointment=appointment,

@@ -180,14 +180,14 @@ def _apply(row: TermRow, *, actor, report: ImportReport) -> None:
     appointment = Appointment.objects.filter(agency=row.agency, scheme=row.scheme, industry=row.industry).first()
     try:
         if appointment is None:
-            services.appointment_create(
+            services.appointment_record(
                 agency=row.agency,
                 scheme=row.scheme,
                 industry=row.industry,
                 start=row.start,
                 end=row.end,
-                actor=actor,
                 decided_on=row.decided_on,
+                actor=actor,
                 note=row.note,
                 past_record=True,
             )

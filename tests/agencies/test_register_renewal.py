@@ -197,6 +197,8 @@ def test_import_records_terms_and_is_idempotent(tmp_path, seeded_register, regis
     ]
     new = Appointment.objects.get(agency__name_en=HKICPA, industry__code="logistics")
     assert new.is_published is False
+    recorded = AuditEntry.objects.get(action="agencies.appointment.recorded", object_id=str(new.pk))
+    assert recorded.actor == register_admin
     count = AppointmentTerm.objects.count()
     second = run(path, register_admin)
     assert "0 terms recorded (0 new appointments), 0 decision dates added, 4 unchanged." in second
