@@ -67,8 +67,11 @@ lint: venv
 check: venv ## migrations in step with models, and check --deploy under production settings
 	$(SERVICES) sh -c '$(CHECKS)'
 
+# B608 (SQL built from strings) is ruff's S608 too: ruff checks it everywhere, and the one module that
+# builds its SQL from constants (management/selectors.py, values always passed as parameters) is
+# excused there by name; bandit cannot be told so per file.
 security: venv ## bandit over the code; pip-audit --strict over the dependencies (a skip says why)
-	$(BIN)/bandit -q -r . -x ./$(VENV),./tests,./var,./staticfiles,./node_modules,./test-artifacts
+	$(BIN)/bandit -q --skip B608 -r . -x ./$(VENV),./tests,./var,./staticfiles,./node_modules,./test-artifacts
 	bash scripts/audit-deps.sh
 
 test: venv packages lint security ## lint, checks and the whole suite on PostgreSQL and Redis (private ones if none answer)

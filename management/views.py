@@ -155,7 +155,7 @@ def _cached_board(filters, today):
     value = (selectors.dashboard(filters=filters, today=today), timezone.now())
     try:
         cache.set(key, value, seconds)
-    except Exception:  # noqa: BLE001, S110 - an unreachable cache only costs the next request the work
+    except Exception:  # noqa: BLE001, S110  # nosec B110 - an unreachable cache only costs the next request the work
         pass
     return value
 
