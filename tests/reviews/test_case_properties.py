@@ -1,7 +1,10 @@
 """Property tests (issue 12): random sequences of case actions, each by a random role, through the
 services. Whatever the sequence: no appointment without every gate met, HKCAAVQ's determination
 competent and valid on the decision date, and the considerations (and a recorded reason for a term
-beyond the determination); every state change has its audit row; no agency holds overlapping terms."""
+beyond the determination); every state change has its audit row; no agency holds overlapping terms; and
+after every step the published register (the selectors behind the public pages and the JSON export, for
+today) equals the decisions taken: exactly the appointments decided, published and not taken off, each
+with the term of its decision, and nothing else."""
 
 import contextlib
 from datetime import timedelta
@@ -12,7 +15,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from agencies.models import AppointmentTerm
+from agencies import selectors as register_selectors
+from agencies import services as register_services
+from agencies.enums import RegisterStatus, TermKind
+from agencies.models import Appointment, AppointmentTerm
+from agencies.views_open import appointment_record
 from applications import services as applicant_services
 from applications.models import Application
 from audit.models import AuditEntry
@@ -39,10 +46,20 @@ CANON = (
     ("determination", "approver"),
     ("considerations", "approver"),
     ("appoint", "approver"),
+    ("publish", "register_admin"),
 )
 # Besides the usual ones, anywhere in the sequence: a return for information and the applicant's
-# answer, a rejection.
-ACTIONS = sorted({name for name, _role in CANON} | {"return", "resubmit", "reject"})
+# answer, a rejection; on the register, taking the appointment off (and publishing it again), the
+# approver's variation of its conditions and its cancellation.
+ACTIONS = sorted({name for name, _role in CANON} | {"return", "resubmit", "reject", "unpublish", "vary", "cancel"})
+# The conditions a variation sets: in the three languages, in English only (the appointment cannot be
+# published then), none, and unchanged from none (refused).
+VARIED = (
+    {"en": "Conditions.", "zh-hant": "條件。", "zh-hans": "条件。"},
+    {"en": "English only."},
+    {"en": "Other.", "zh-hant": "其他。", "zh-hans": "其他。"},
+    {},
+)
 
 
 @contextlib.contextmanager
@@ -130,6 +147,60 @@ def _act(name: str, actor, variant: int, app, people) -> None:
         )
     elif name == "reject":
         services.case_reject(application=app, actor=actor, reasons=[(c["3"].pk, "Fails.")])
+    elif app.appointment_id is None:
+        return  # the register's actions need an appointment
+    elif name == "publish":
+        register_services.appointment_publish(appointment=app.appointment, actor=actor)
+    elif name == "unpublish":
+        register_services.appointment_unpublish(appointment=app.appointment, actor=actor, note="Taken off.")
+    elif name == "vary":
+        register_services.appointment_vary(
+            appointment=app.appointment, conditions=VARIED[variant], actor=actor, grounds="Varied."
+        )
+    elif name == "cancel":
+        effective = _cancel_effective(app.appointment, variant)
+        register_services.appointment_cancel(
+            appointment=app.appointment, effective=effective, grounds="G.", actor=actor
+        )
+
+
+def _cancel_effective(appointment, variant: int):
+    """On the first day, a day later, the day before it began (refused), a month later."""
+    return appointment.first_start + timedelta(days=(0, 1, -1, 30)[variant])
+
+
+def _expected_status(decision: Decision, cancelled_on, today) -> str:
+    if cancelled_on and cancelled_on <= today:
+        return RegisterStatus.CANCELLED.value
+    if decision.term_start > today:
+        return RegisterStatus.UPCOMING.value
+    if decision.term_end < today:
+        return RegisterStatus.EXPIRED.value
+    return RegisterStatus.CURRENT.value
+
+
+def _check_register(app, *, published: bool, cancelled_on) -> None:
+    """What the public register shows today is exactly what was decided and published and not taken off,
+    with the decision's term; nothing else. `published` and `cancelled_on` are what the sequence did
+    (each call that was not refused), not what the database says."""
+    today = timezone.localdate()
+    expected = {}
+    decision = Decision.objects.filter(application=app, outcome="appoint").first()
+    if decision is not None and published:
+        appointment_id = Application.objects.get(pk=app.pk).appointment_id
+        term = {"start": decision.term_start.isoformat(), "end": decision.term_end.isoformat()}
+        expected[appointment_id] = {
+            "term": term,
+            "terms": [{**term, "kind": TermKind.FIRST.value}],
+            "status": _expected_status(decision, cancelled_on, today),
+        }
+    shown = {
+        record["id"]: {"term": record["term"], "terms": record["terms"], "status": record["status"]}
+        for record in map(appointment_record, register_selectors.register_list(as_of=today, with_history=True))
+    }
+    assert shown == expected
+    current = {a.pk for a in register_selectors.appointed_list(as_of=today)}
+    assert current == {pk for pk, row in expected.items() if row["status"] == RegisterStatus.CURRENT.value}
 
 
 def _check_invariants(app, transitions: list[tuple[str, str]]) -> None:
@@ -198,9 +269,11 @@ def test_random_case_actions_by_random_roles_keep_the_invariants(reference, orga
         if chance == 19:
             continue  # skipped
         steps.append((name, role if chance >= 17 else usual, variant))
+    steps += [(n, r, v) for at, n, r, v in noise if at == len(CANON)]
     with rolled_back():
         app = factories.ApplicationFactory(state="submitted", evidence=True, organisation=organisation)
         transitions = []
+        published, cancelled_on = False, None
         for name, role, variant in steps:
             for person in people.values():
                 person.__dict__.pop("_qf_assignments", None)
@@ -209,6 +282,13 @@ def test_random_case_actions_by_random_roles_keep_the_invariants(reference, orga
                 _act(name, people[role], variant, app, people)
             except RuleViolation:
                 pass  # a refusal is an outcome too: the invariants must hold whatever was refused
+            else:
+                appointment = Appointment.objects.filter(applications__pk=app.pk).first()
+                if appointment is not None and name in ("publish", "unpublish"):
+                    published = name == "publish"
+                if appointment is not None and name == "cancel":
+                    cancelled_on = _cancel_effective(appointment, variant)
+            _check_register(app, published=published, cancelled_on=cancelled_on)
             after = Application.objects.get(pk=app.pk).state
             if after != before:
                 transitions.append((before, after))
@@ -223,4 +303,5 @@ def test_the_canonical_sequence_reaches_an_appointment(reference, organisation, 
         _act(name, people[role], 0, app, people)
     app.refresh_from_db()
     assert app.state == "appointed"
+    _check_register(app, published=True, cancelled_on=None)
     assert ReviewAssignment.objects.filter(application=app, state=AssignmentState.SUBMITTED).count() == 2
