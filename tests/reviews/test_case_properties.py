@@ -115,7 +115,7 @@ def _act(name: str, actor, variant: int, app, people) -> None:
     elif name == "resubmit":
         for request in app.information_requests.filter(responded_at__isnull=True):
             applicant_services.information_request_respond(information_request=request, response="Here.", actor=actor)
-        applicant_services.application_resubmit(application=app, actor=actor)
+        applicant_services.application_resubmit(application=app, actor=actor, declaration_accepted=True)
     elif name == "recommend":
         outcome = ("appoint", "reject")[variant % 2]
         services.case_recommend(application=app, actor=actor, outcome=outcome, summary="Grounds.")
