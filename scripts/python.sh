@@ -8,7 +8,9 @@
 #
 # A candidate counts only when it runs (a pyenv shim for a version that is not selected exits 127)
 # and can create a virtualenv (Debian and Ubuntu ship `venv` in a separate python3.X-venv package).
-# When nothing fits, one line on stderr names what was looked for, and the exit status is 1.
+# When only interpreters without venv are found, as root with apt-get it installs python3.X-venv for
+# the newest of them (python3-venv when the release has no such name) and looks again; otherwise,
+# and when nothing fits, one line on stderr names what was looked for, and the exit status is 1.
 set -uo pipefail
 
 SUPPORTED=(3.13 3.12 3.11)
@@ -48,6 +50,18 @@ pick() {
   return 1
 }
 
+# install_venv: as root with apt-get, install the venv package of Python $NO_VENV (apt's output on
+# stderr, stdout carries only the interpreter); fails without root or apt-get.
+install_venv() {
+  [ -n "$NO_VENV" ] && [ "$(id -u 2>/dev/null)" = 0 ] && command -v apt-get >/dev/null || return 1
+  export DEBIAN_FRONTEND=noninteractive
+  local apt=(apt-get -qq -o DPkg::Lock::Timeout=600) name="python$NO_VENV-venv"
+  "${apt[@]}" update >&2 || return 1
+  apt-cache show "$name" >/dev/null 2>&1 || name=python3-venv
+  echo "Python $NO_VENV is installed without its venv module: installing $name" >&2
+  "${apt[@]}" install -y --no-install-recommends "$name" >&2
+}
+
 refuse() {
   if [ -n "$NO_VENV" ]; then
     echo "Python $NO_VENV is installed without its venv module: install the Debian/Ubuntu package python$NO_VENV-venv (as root: apt-get install python$NO_VENV-venv), or set PYTHON=<interpreter>" >&2
@@ -67,7 +81,8 @@ default_python() {
     return
   fi
   mapfile -t found < <(path_candidates)
-  pick "${found[@]}" || refuse
+  pick "${found[@]}" && return
+  install_venv && pick "${found[@]}" || refuse
 }
 
 if [ "${1:-}" = --other ]; then

@@ -22,14 +22,18 @@ SCRIPTS = ROOT / "scripts"
 BASH = shutil.which("bash")
 
 
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
+    path.chmod(0o755)
+
+
 def _fake_python(folder: Path, name: str, answer: str | None) -> Path:
     """An interpreter that answers the version probe with `answer`, or a pyenv shim that exits 127."""
     path = folder / name
     if answer is None:
-        path.write_text(f'#!/bin/sh\necho "pyenv: {name}: command not found" >&2\nexit 127\n')
+        _write(path, f'#!/bin/sh\necho "pyenv: {name}: command not found" >&2\nexit 127\n')
     else:
-        path.write_text(f'#!/bin/sh\necho "{answer}"\n')
-    path.chmod(0o755)
+        _write(path, f'#!/bin/sh\necho "{answer}"\n')
     return path
 
 
@@ -92,6 +96,60 @@ def test_an_interpreter_without_venv_is_named_with_its_package(path_of):
         "Python 3.12 is installed without its venv module: install the Debian/Ubuntu package python3.12-venv "
         "(as root: apt-get install python3.12-venv), or set PYTHON=<interpreter>"
     ]
+
+
+def _fake_apt(folder: Path, python: Path, uid: int, known: str) -> Path:
+    """`id -u` answering `uid`; `apt-get` recording its arguments (with DEBIAN_FRONTEND), whose
+    install gives `python` its venv module; `apt-cache show` knowing only the package `known`."""
+    record = folder.parent / "apt-get.log"
+    _write(folder / "id", f'#!/bin/sh\n[ "$1" = -u ] && echo {uid}\n')
+    version = python.read_text().split('"')[1].split()[0]
+    _write(
+        folder / "apt-get",
+        f'#!/bin/sh\necho "DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> {record}\necho "apt says hello"\n'
+        f'case " $* " in *" install "*) printf \'#!/bin/sh\\necho "{version} venv"\\n\' > {python} ;; esac\n',
+    )
+    _write(folder / "apt-cache", f'#!/bin/sh\n[ "$1 $2" = "show {known}" ]\n')
+    return record
+
+
+def test_as_root_the_venv_package_is_installed_and_the_interpreter_chosen(path_of):
+    bin_dir, path = path_of
+    python = _fake_python(bin_dir, "python3.12", "3.12 no-venv")
+    record = _fake_apt(bin_dir, python, 0, known="python3.12-venv")
+    result = _select(path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{python}\n"  # apt's own output is not taken for the interpreter
+    assert record.read_text().splitlines() == [
+        "DEBIAN_FRONTEND=noninteractive -qq -o DPkg::Lock::Timeout=600 update",
+        "DEBIAN_FRONTEND=noninteractive -qq -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "
+        "python3.12-venv",
+    ]
+    assert "installing python3.12-venv" in result.stderr
+
+
+def test_as_root_python3_venv_is_installed_when_the_release_has_no_versioned_name(path_of):
+    bin_dir, path = path_of
+    python = _fake_python(bin_dir, "python3", "3.13 no-venv")
+    record = _fake_apt(bin_dir, python, 0, known="python3-venv")
+    result = _select(path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(python)
+    assert record.read_text().splitlines()[-1].endswith("install -y --no-install-recommends python3-venv")
+
+
+def test_without_root_nothing_is_installed_and_the_refusal_is_one_line(path_of):
+    bin_dir, path = path_of
+    python = _fake_python(bin_dir, "python3.12", "3.12 no-venv")
+    record = _fake_apt(bin_dir, python, 1000, known="python3.12-venv")
+    result = _select(path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "Python 3.12 is installed without its venv module: install the Debian/Ubuntu package python3.12-venv "
+        "(as root: apt-get install python3.12-venv), or set PYTHON=<interpreter>"
+    ]
+    assert not record.exists()
 
 
 def test_python_overrides_the_search(path_of):
