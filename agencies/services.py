@@ -459,7 +459,7 @@ def appointment_record(
     """
     action = "agencies.appointment.recorded"
     with _audited_refusal(obj=agency, actor=actor, action=action), transaction.atomic():
-        _check_actor(actor, "agencies.manage_register", _("Only a register administrator may change the register."))
+        _check_actor(actor, "agencies.administer_register", _("Only a register administrator may change the register."))
         _check_decision_date(decided_on=decided_on, end=end)
         appointment = Appointment(agency=agency, scheme=scheme, industry=industry)
         _check_term(appointment=appointment, start=start, end=end)

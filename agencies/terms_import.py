@@ -189,7 +189,6 @@ def _apply(row: TermRow, *, actor, report: ImportReport) -> None:
                 decided_on=row.decided_on,
                 actor=actor,
                 note=row.note,
-                past_record=True,
             )
             report.appointments_created += 1
             report.created += 1

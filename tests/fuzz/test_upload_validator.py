@@ -166,6 +166,16 @@ entry_names = st.one_of(
 )
 
 
+def _well_formed(content: bytes) -> bool:
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        fromstring(content, forbid_dtd=True)
+    except Exception:  # noqa: BLE001 - any refusal of the parser means not well-formed here
+        return False
+    return True
+
+
 @fuzz_settings(120)
 @given(
     entries=st.lists(st.tuples(entry_names, st.binary(max_size=512)), max_size=6),
@@ -188,7 +198,11 @@ def test_zip_files_with_random_entries(entries, compression, name):
     )
     complete = "[Content_Types].xml" in stored and ({"word/document.xml", "xl/workbook.xml"} & stored)
     macros = any(e.lower().endswith("vbaproject.bin") for e in stored)
-    if unsafe or macros or not complete:
+    # every XML part must be well-formed XML without a DTD (the validator parses each with defusedxml)
+    malformed = any(
+        not _well_formed(content) for e, content in entries if e.lower().endswith((".xml", ".rels", ".vml"))
+    )
+    if unsafe or macros or not complete or malformed:
         assert accepted is None
     else:
         assert accepted is not None

@@ -28,7 +28,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_event_has_a_label_and_templates():
-    assert len(ALL_EVENTS) == 18
+    assert len(ALL_EVENTS) == 19
     assert set(ALL_EVENTS) == set(events.LABELS)
     assert events.DIGESTIBLE <= set(ALL_EVENTS)
 

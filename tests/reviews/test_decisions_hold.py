@@ -98,7 +98,7 @@ def test_a_returned_case_goes_back_to_its_reviewers_to_reassess(gate_failed, cas
     applicant_services.information_request_respond(
         information_request=info, response="Our articles forbid distribution.", actor=applicant
     )
-    applicant_services.application_resubmit(application=gate_failed, actor=applicant)
+    applicant_services.application_resubmit(application=gate_failed, actor=applicant, declaration_accepted=True)
     services.case_start_screening(application=gate_failed, actor=case_officer)
     services.case_send_to_review(application=gate_failed, actor=case_officer)
     states = set(ReviewAssignment.objects.filter(application=gate_failed).values_list("state", flat=True))

@@ -14,7 +14,10 @@ pytestmark = pytest.mark.usefixtures("clean_cache")
 
 def _sign_up(email: str) -> float:
     started = time.perf_counter()
-    response = Client().post("/en/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    response = Client().post(
+        "/en/accounts/signup/",
+        {"full_name": "Chan Tai Man", "email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
     elapsed = time.perf_counter() - started
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/confirm-email/"  # the same answer either way
