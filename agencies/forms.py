@@ -95,6 +95,8 @@ class VaryConditionsForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # both forms share a page and field names: ids of their own, so each label names its own field
+        kwargs.setdefault("auto_id", "id_vary_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -119,6 +121,7 @@ class CancelForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_cancel_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -87,7 +87,7 @@ def letter_issue(*, draft: Draft, event_key: str, actor=None) -> Letter:
                 action=ISSUED,
                 obj=draft.application or draft.appointment,
                 actor=actor,
-                note=f"{letter.kind} {letter.code}",
+                note=letter.code,
                 data={"letter": letter.pk, "kind": letter.kind, "code": letter.code, "sha256": letter.sha256},
             )
             notify(

@@ -66,13 +66,14 @@ def test_about_pages(page, live_server, shot, axe_check, register, topic):
     axe_check(page, f"about {topic}")
 
 
-def test_register_admin_cancels_and_the_register_shows_it(page, live_server, shot, axe_check, register, register_admin):
+def test_the_approver_cancels_and_the_register_shows_it(page, live_server, shot, axe_check, register, approver):
+    """Cancelling is the Secretary's decision, taken by the approver; the register shows it at once."""
     from agencies.models import Appointment
 
     from .conftest import login_as
 
     beauty = Appointment.objects.get(industry__code="beauty")
-    login_as(page, live_server, register_admin)
+    login_as(page, live_server, approver)
     page.goto(f"{live_server.url}/en/register/manage/{beauty.pk}/")
     page.get_by_label("Cancelled with effect from").fill("2026-01-01")
     page.get_by_label("Grounds of cancellation").fill("Assessment services ceased.")
