@@ -42,7 +42,7 @@ def browser():
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a busy CI machine renders the longest staff pages slowly
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
